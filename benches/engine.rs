@@ -1,0 +1,120 @@
+//! Engine speed on scenario S1 (scenarios/bench-s1.toml): one queue, 300
+//! calls/h, exponential handling (240 s) and patience (120 s), 22 agents,
+//! 1,008 simulated hours.
+//!
+//! * `s1/one_replication`: the general engine, one replication, one thread;
+//!   throughput in calls simulated per second.
+//! * `s1/hand_written_loop`: the same queue in a minimal dedicated loop, the
+//!   yardstick the general engine is compared with.
+//! * `s1_100_replications/threads/{1,2}`: a 100-replication run on one and on
+//!   two threads, for the parallel speed-up.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+use std::hint::black_box;
+use std::path::Path;
+
+use ccsim::engine::{Stream, stream};
+use ccsim::experiment::{self, RunOptions};
+use ccsim::model::Center;
+use ccsim::model::sim::Replication;
+use ccsim::scenario::Scenario;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rand::RngExt;
+use rand_distr::Exp1;
+
+fn load() -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-s1.toml");
+    Scenario::load(&path).expect("scenarios/bench-s1.toml is valid")
+}
+
+/// The minimal M/M/n+M loop: no routing, no statistics per interval, only
+/// the counters the service level needs.
+fn hand_written(seed: u64, n_agents: usize, horizon_s: f64) -> (u64, u64) {
+    let (lambda, aht, patience) = (300.0 / 3600.0, 240.0, 120.0);
+    let mut rng = stream(seed, 0, 0, Stream::Arrivals);
+    let mut ends: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(n_agents);
+    let mut waiting: VecDeque<(f64, f64)> = VecDeque::with_capacity(1024);
+    let (mut offered, mut within) = (0u64, 0u64);
+    let mut t = 0.0;
+    loop {
+        let e: f64 = rng.sample(Exp1);
+        t += e / lambda;
+        if t >= horizon_s {
+            break;
+        }
+        // Free the agents whose calls ended, serving waiting callers in order.
+        while let Some(&Reverse(bits)) = ends.peek() {
+            let end = f64::from_bits(bits);
+            if end > t {
+                break;
+            }
+            ends.pop();
+            while let Some((arr, deadline)) = waiting.pop_front() {
+                if deadline >= end {
+                    if end - arr <= 20.0 {
+                        within += 1;
+                    }
+                    let s: f64 = rng.sample(Exp1);
+                    ends.push(Reverse((end + s * aht).to_bits()));
+                    break;
+                }
+            }
+        }
+        offered += 1;
+        let p: f64 = rng.sample(Exp1);
+        if ends.len() < n_agents {
+            within += 1;
+            let s: f64 = rng.sample(Exp1);
+            ends.push(Reverse((t + s * aht).to_bits()));
+        } else {
+            waiting.push_back((t, t + p * patience));
+        }
+    }
+    (offered, within)
+}
+
+fn bench(c: &mut Criterion) {
+    let sc = load();
+    let center = Center::new(&sc);
+    let mut rep = Replication::new(&center);
+    rep.run(1, 0);
+    let calls: f64 = rep.tallies.calls.iter().flatten().map(|c| c.offered).sum();
+    let mut g = c.benchmark_group("s1");
+    g.throughput(Throughput::Elements(calls as u64));
+    g.sample_size(20);
+    let mut r = 0;
+    g.bench_function("one_replication", |b| {
+        b.iter(|| {
+            r += 1;
+            rep.run(1, black_box(r));
+            black_box(rep.tallies.calls[0][0].offered)
+        })
+    });
+    let mut seed = 0;
+    g.bench_function("hand_written_loop", |b| {
+        b.iter(|| {
+            seed += 1;
+            black_box(hand_written(black_box(seed), 22, center.end_s()))
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("s1_100_replications");
+    g.throughput(Throughput::Elements(calls as u64 * 100));
+    g.sample_size(10);
+    for threads in [1, 2] {
+        let opts = RunOptions {
+            replications: Some(100),
+            seed: Some(1),
+            threads: Some(threads),
+        };
+        g.bench_function(format!("threads/{threads}"), |b| {
+            b.iter(|| black_box(experiment::run(&sc, &opts, None).expect("run").calls))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

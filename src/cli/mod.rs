@@ -1,0 +1,321 @@
+//! The `ccsim` command line: argument parsing, progress on stderr and exit
+//! codes. Logic worth testing lives in the library; this module wires it.
+
+mod args;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+
+use crate::analytic;
+use crate::experiment::{self, RunOptions, RunOutput};
+use crate::io::write_atomic;
+use crate::report;
+use crate::scenario::Scenario;
+pub use args::{Cli, Command, Format};
+
+/// Exit code of success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code of an internal error.
+pub const EXIT_INTERNAL: i32 = 1;
+/// Exit code of bad input: a file, field or flag.
+pub const EXIT_BAD_INPUT: i32 = 2;
+
+/// An error with the exit code it maps to.
+#[derive(Debug)]
+pub struct CliError {
+    /// Process exit code.
+    pub code: i32,
+    /// Message for stderr.
+    pub message: String,
+}
+
+impl CliError {
+    /// Bad input (exit code 2).
+    pub fn input(message: impl Into<String>) -> Self {
+        CliError {
+            code: EXIT_BAD_INPUT,
+            message: message.into(),
+        }
+    }
+    /// Internal error (exit code 1).
+    pub fn internal(message: impl Into<String>) -> Self {
+        CliError {
+            code: EXIT_INTERNAL,
+            message: message.into(),
+        }
+    }
+}
+
+/// Parses the process arguments and runs the command. Returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                EXIT_BAD_INPUT
+            } else {
+                EXIT_OK
+            };
+        }
+    };
+    match run(cli) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            e.code
+        }
+    }
+}
+
+/// Runs a parsed command.
+///
+/// # Errors
+/// [`CliError`] with its exit code.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Run(a) => cmd_run(a),
+        Command::Check(a) => cmd_check(&a.scenarios),
+        Command::Erlang(a) => cmd_erlang(a),
+    }
+}
+
+/// Loads a scenario, mapping its error to exit code 2.
+///
+/// # Errors
+/// [`CliError`] with the scenario error's message.
+pub fn load(path: &Path) -> Result<Scenario, CliError> {
+    Scenario::load(path).map_err(|e| CliError::input(e.to_string()))
+}
+
+fn cmd_check(paths: &[PathBuf]) -> Result<(), CliError> {
+    let mut errors = Vec::new();
+    for p in paths {
+        match load(p) {
+            Ok(sc) => println!(
+                "{}: ok ({} service(s), {} call type(s), {} agent group(s), {} day(s))",
+                p.display(),
+                sc.services.len(),
+                sc.call_types.len(),
+                sc.groups.len(),
+                sc.horizon.days
+            ),
+            Err(e) => errors.push(e.message),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::input(errors.join("\n")))
+    }
+}
+
+/// Runs an experiment with a progress bar on stderr for runs longer than a
+/// second (none when stderr is not a terminal or `quiet` is set).
+///
+/// # Errors
+/// [`CliError`] when the thread pool cannot start.
+pub fn run_with_progress(
+    sc: &Scenario,
+    opts: &RunOptions,
+    quiet: bool,
+) -> Result<RunOutput, CliError> {
+    let total = u64::from(opts.replications.unwrap_or(sc.run.replications));
+    let counter = AtomicU64::new(0);
+    let done = AtomicBool::new(false);
+    let show = !quiet && std::io::stderr().is_terminal();
+    std::thread::scope(|s| {
+        if show {
+            s.spawn(|| {
+                let start = Instant::now();
+                let mut bar: Option<indicatif::ProgressBar> = None;
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if bar.is_none() && start.elapsed() >= Duration::from_secs(1) {
+                        let b = indicatif::ProgressBar::new(total);
+                        b.set_style(
+                            indicatif::ProgressStyle::with_template(
+                                "{msg} [{bar:40}] {pos}/{len} replications, {eta} left",
+                            )
+                            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                        );
+                        b.set_message(sc.name.clone());
+                        bar = Some(b);
+                    }
+                    if let Some(b) = &bar {
+                        b.set_position(counter.load(Ordering::Relaxed));
+                    }
+                }
+                if let Some(b) = bar {
+                    b.finish_and_clear();
+                }
+            });
+        }
+        let out = experiment::run(sc, opts, Some(&counter));
+        done.store(true, Ordering::Relaxed);
+        out.map_err(|e| CliError::internal(e.to_string()))
+    })
+}
+
+fn cmd_run(a: args::RunArgs) -> Result<(), CliError> {
+    let sc = load(&a.scenario)?;
+    if a.threads == Some(0) {
+        return Err(CliError::input("--threads 0: must be at least 1"));
+    }
+    if a.replications == Some(0) {
+        return Err(CliError::input("--replications 0: must be at least 1"));
+    }
+    let opts = RunOptions {
+        replications: a.replications,
+        seed: a.seed,
+        threads: a.threads,
+    };
+    let out = run_with_progress(&sc, &opts, a.quiet)?;
+    let s = &out.summary;
+    let json = || report::to_json(s).map_err(|e| CliError::internal(e.to_string()));
+    let csv = || report::csv::render(s).map_err(|e| CliError::internal(e.to_string()));
+    let text = match a.format {
+        Format::Table => report::table::render(s, a.intervals),
+        Format::Json => json()?,
+        Format::Csv => csv()?,
+    };
+    if let Some(dir) = &a.out {
+        let w = |name: &str, body: &str| {
+            write_atomic(&dir.join(name), body.as_bytes())
+                .map_err(|e| CliError::input(format!("cannot write results: {e}")))
+        };
+        w("summary.json", &json()?)?;
+        w("kpis.csv", &csv()?)?;
+        w("summary.txt", &report::table::render(s, true))?;
+        eprintln!(
+            "wrote {}/summary.json, kpis.csv, summary.txt",
+            dir.display()
+        );
+    }
+    print!("{text}");
+    Ok(())
+}
+
+/// Parses a rate such as `300/h`, `5/min`, `0.1/s` or `300` (per hour) into calls per second.
+pub fn parse_rate(s: &str) -> Result<f64, String> {
+    let (num, unit) = s.split_once('/').unwrap_or((s, "h"));
+    let x: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a rate like 300/h"))?;
+    let per = match unit.trim() {
+        "s" | "sec" => 1.0,
+        "m" | "min" => 60.0,
+        "h" | "hour" => 3600.0,
+        "d" | "day" => 86_400.0,
+        u => {
+            return Err(format!(
+                "`{s}`: unknown time unit `{u}` (use s, min, h or day)"
+            ));
+        }
+    };
+    if !x.is_finite() || x <= 0.0 {
+        return Err(format!("`{s}`: the rate must be a positive number"));
+    }
+    Ok(x / per)
+}
+
+fn cmd_erlang(a: args::ErlangArgs) -> Result<(), CliError> {
+    let lambda = parse_rate(&a.rate).map_err(|e| CliError::input(format!("--rate {e}")))?;
+    let check = |name: &str, x: f64| {
+        if x.is_finite() && x > 0.0 {
+            Ok(x)
+        } else {
+            Err(CliError::input(format!(
+                "--{name} {x}: must be a positive number"
+            )))
+        }
+    };
+    let aht = check("aht", a.aht)?;
+    let patience = a.patience.map(|p| check("patience", p)).transpose()?;
+    if !(a.threshold.is_finite() && a.threshold >= 0.0) {
+        return Err(CliError::input(format!(
+            "--threshold {}: must be >= 0 seconds",
+            a.threshold
+        )));
+    }
+    let mut n = a.agents;
+    if let Some(target) = a.target {
+        if !(0.0..1.0).contains(&target) {
+            return Err(CliError::input(format!(
+                "--target {target}: must be a share in [0, 1)"
+            )));
+        }
+        n = analytic::min_agents(
+            lambda,
+            aht,
+            patience,
+            a.threshold,
+            target,
+            a.max_abandon,
+            100_000,
+        )
+        .map_err(|e| CliError::input(e.to_string()))?
+        .map(Some)
+        .ok_or_else(|| CliError::input("no staffing up to 100000 agents meets the target"))?;
+    }
+    let Some(n) = n else {
+        return Err(CliError::input(
+            "give --agents N, or --target SHARE to find the smallest N",
+        ));
+    };
+    let q = analytic::Queue {
+        lambda_per_s: lambda,
+        aht_s: aht,
+        n,
+        patience_s: patience,
+    };
+    let m = q
+        .metrics(a.threshold)
+        .map_err(|e| CliError::input(e.to_string()))?;
+    let model = if patience.is_some() {
+        "Erlang A (M/M/n+M)"
+    } else {
+        "Erlang C (M/M/n)"
+    };
+    if a.json {
+        let v = serde_json::json!({
+            "model": model, "agents": n, "rate_per_hour": lambda * 3600.0, "aht_s": aht,
+            "patience_s": patience, "threshold_s": a.threshold, "load_erlangs": m.load,
+            "p_wait": m.p_wait, "service_level": m.service_level,
+            "service_level_of_answered": m.service_level_of_answered, "abandon_rate": m.p_abandon,
+            "asa_s": m.asa_s, "mean_queue_length": m.mean_queue_len, "occupancy": m.occupancy,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| CliError::internal(e.to_string()))?
+        );
+    } else {
+        println!(
+            "{model}: {n} agents, {:.1} calls/h, AHT {aht} s{}",
+            lambda * 3600.0,
+            patience
+                .map(|p| format!(", mean patience {p} s"))
+                .unwrap_or_default()
+        );
+        println!("  offered load            {:>10.3} Erlangs", m.load);
+        println!("  P(wait > 0)             {:>10.4}", m.p_wait);
+        println!(
+            "  service level ({:>4} s)  {:>10.4}  (answered within / offered)",
+            a.threshold, m.service_level
+        );
+        println!(
+            "  SL of answered          {:>10.4}",
+            m.service_level_of_answered
+        );
+        println!("  abandonment rate        {:>10.4}", m.p_abandon);
+        println!("  ASA (answered)          {:>10.2} s", m.asa_s);
+        println!("  mean queue length       {:>10.3}", m.mean_queue_len);
+        println!("  occupancy               {:>10.4}", m.occupancy);
+    }
+    Ok(())
+}

@@ -1,0 +1,487 @@
+//! One replication of a [`Center`]: the event loop and its handlers.
+//!
+//! Per-call state lives only while a caller waits, in a slot reused through a
+//! free list; a caller answered at once never takes a slot. Abandonment is an
+//! event that carries the slot's generation, so an abandonment scheduled for a
+//! caller who was answered meanwhile is recognised as stale and ignored.
+//! Abandoned callers stay in their FIFO queue until they reach its head and
+//! are skipped there (lazy deletion), so abandoning costs O(1).
+
+use std::collections::VecDeque;
+
+use rand::RngExt;
+use rand_distr::Exp1;
+
+use super::Center;
+use crate::calendar::DAY_S;
+use crate::engine::{EventQueue, Rng, Stream, stream};
+use crate::stats::cells::{CallCell, Tallies};
+
+/// Everything that happens in the simulated center, except arrivals, which
+/// are kept apart (see [`Replication::run`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// An agent of `group` finishes a call of `call_type`.
+    ServiceEnd {
+        /// Agent group index.
+        group: u16,
+        /// Call type index.
+        call_type: u16,
+    },
+    /// A waiting caller's patience runs out (stale if the slot's generation moved on).
+    Abandon {
+        /// Slot of the waiting caller.
+        slot: u32,
+        /// Generation of the slot when the caller arrived.
+        generation: u32,
+    },
+    /// Interval `k` of the horizon starts: staffing changes, statistics roll over.
+    IntervalStart(u32),
+    /// A service closes and drops its waiting callers.
+    Close(u16),
+}
+
+const NO_CELL: u32 = u32::MAX;
+
+/// A waiting caller.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    arrival: f64,
+    work: f64,
+    cell: u32,
+    generation: u32,
+    call_type: u16,
+    abandoned: bool,
+}
+
+/// Where a call type's arrival process stands.
+#[derive(Debug, Clone, Copy, Default)]
+struct ArrivalState {
+    t: f64,
+    day: u32,
+    segment: u32,
+    /// End and rate of the current segment (`end` = 0 when not entered yet).
+    end: f64,
+    rate: f64,
+}
+
+/// Reusable state of a replication. Create one per thread with
+/// [`Replication::new`] and call [`Replication::run`] for each replication:
+/// buffers are kept between runs.
+pub struct Replication<'c> {
+    c: &'c Center,
+    events: EventQueue<Event>,
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    queues: Vec<VecDeque<u32>>,
+    waiting: Vec<u32>,
+    waiting_total: u32,
+    staffed: Vec<u32>,
+    busy: Vec<u32>,
+    busy_total: u32,
+    last_change: Vec<f64>,
+    busy_area: Vec<f64>,
+    present_area: Vec<f64>,
+    arrivals: Vec<ArrivalState>,
+    next_arrival: Vec<f64>,
+    rng_arrivals: Vec<Rng>,
+    rng_handling: Vec<Rng>,
+    rng_patience: Vec<Rng>,
+    /// The replication's statistics.
+    pub tallies: Tallies,
+    /// Number of events handled in the last run.
+    pub events_handled: u64,
+}
+
+impl<'c> Replication<'c> {
+    /// Allocates the state for simulating `center`.
+    pub fn new(center: &'c Center) -> Self {
+        let n_ct = center.call_types.len();
+        let n_g = center.groups.len();
+        let dummy = stream(0, 0, 0, Stream::Arrivals);
+        Replication {
+            c: center,
+            events: EventQueue::with_capacity(1024),
+            slots: Vec::with_capacity(1024),
+            free: Vec::with_capacity(1024),
+            queues: (0..n_ct).map(|_| VecDeque::with_capacity(256)).collect(),
+            waiting: vec![0; n_ct],
+            waiting_total: 0,
+            staffed: vec![0; n_g],
+            busy: vec![0; n_g],
+            busy_total: 0,
+            last_change: vec![0.0; n_g],
+            busy_area: vec![0.0; n_g],
+            present_area: vec![0.0; n_g],
+            arrivals: vec![ArrivalState::default(); n_ct],
+            next_arrival: vec![f64::INFINITY; n_ct],
+            rng_arrivals: vec![dummy.clone(); n_ct],
+            rng_handling: vec![dummy.clone(); n_ct],
+            rng_patience: vec![dummy; n_ct],
+            tallies: Tallies::new(n_ct, n_g, center.n_intervals()),
+            events_handled: 0,
+        }
+    }
+
+    fn reset(&mut self, seed: u64, replication: u32) {
+        self.events.clear();
+        self.slots.clear();
+        self.free.clear();
+        self.queues.iter_mut().for_each(VecDeque::clear);
+        self.waiting.fill(0);
+        self.waiting_total = 0;
+        self.staffed.fill(0);
+        self.busy.fill(0);
+        self.busy_total = 0;
+        self.last_change.fill(0.0);
+        self.busy_area.fill(0.0);
+        self.present_area.fill(0.0);
+        self.arrivals.fill(ArrivalState::default());
+        for (i, ct) in self.c.call_types.iter().enumerate() {
+            self.rng_arrivals[i] = stream(seed, replication, ct.key, Stream::Arrivals);
+            self.rng_handling[i] = stream(seed, replication, ct.key, Stream::Handling);
+            self.rng_patience[i] = stream(seed, replication, ct.key, Stream::Patience);
+        }
+        self.tallies.clear();
+        self.events_handled = 0;
+    }
+
+    /// Simulates replication `replication` with master seed `seed`; the
+    /// results are in [`Replication::tallies`].
+    pub fn run(&mut self, seed: u64, replication: u32) {
+        self.reset(seed, replication);
+        for ct in 0..self.c.call_types.len() {
+            self.next_arrival[ct] = self.draw_next_arrival(ct).unwrap_or(f64::INFINITY);
+        }
+        let (mut arrival_t, mut arrival_ct) = self.earliest_arrival();
+        self.events.push(0.0, Event::IntervalStart(0));
+        loop {
+            // Arrivals are kept out of the heap (one pending per call type):
+            // the earliest one is handled when it comes strictly before the
+            // earliest event, so at equal times an agent freed or a shift
+            // started is there for the arriving caller.
+            if arrival_t < self.events.peek_time() {
+                self.events_handled += 1;
+                self.next_arrival[arrival_ct] =
+                    self.draw_next_arrival(arrival_ct).unwrap_or(f64::INFINITY);
+                self.on_arrival(arrival_t, arrival_ct);
+                (arrival_t, arrival_ct) = self.earliest_arrival();
+                continue;
+            }
+            let Some((now, event)) = self.events.pop() else {
+                break;
+            };
+            self.events_handled += 1;
+            match event {
+                Event::ServiceEnd { group, call_type } => {
+                    self.on_service_end(now, group as usize, call_type as usize)
+                }
+                Event::Abandon { slot, generation } => self.on_abandon(now, slot, generation),
+                Event::IntervalStart(k) => self.on_interval_start(now, k as usize),
+                Event::Close(s) => self.on_close(now, s as usize),
+            }
+        }
+        self.tallies.unfinished = f64::from(self.waiting_total);
+    }
+
+    /// The earliest pending arrival: (time, call type); infinite when none.
+    #[inline]
+    fn earliest_arrival(&self) -> (f64, usize) {
+        let mut best = (f64::INFINITY, 0);
+        for (ct, &t) in self.next_arrival.iter().enumerate() {
+            if t < best.0 {
+                best = (t, ct);
+            }
+        }
+        best
+    }
+
+    /// The next arrival instant of call type `ct`, or `None` after the horizon.
+    /// Piecewise-constant Poisson arrivals are drawn exactly: a gap that
+    /// crosses a segment's end is discarded and drawing restarts at the next
+    /// segment, which the memoryless property makes exact.
+    fn draw_next_arrival(&mut self, ct: usize) -> Option<f64> {
+        let model = &self.c.call_types[ct];
+        let st = &mut self.arrivals[ct];
+        let rng = &mut self.rng_arrivals[ct];
+        // Fast path: the next arrival falls in the current segment.
+        if st.t < st.end {
+            let gap = if model.deterministic {
+                1.0 / st.rate
+            } else {
+                let e: f64 = rng.sample(Exp1);
+                e / st.rate
+            };
+            let t = st.t + gap;
+            if t < st.end {
+                st.t = t;
+                return Some(t);
+            }
+            st.t = st.end;
+            st.segment += 1;
+        }
+        loop {
+            let day = st.day as usize;
+            if day >= self.c.days {
+                return None;
+            }
+            let segs = &model.segments[(self.c.start_weekday + day) % 7];
+            let Some(seg) = segs.get(st.segment as usize) else {
+                st.day += 1;
+                st.segment = 0;
+                continue;
+            };
+            let base = day as f64 * DAY_S;
+            let (start, end) = (base + seg.start, base + seg.end);
+            if st.t < start {
+                st.t = start;
+            }
+            let gap = if model.deterministic {
+                1.0 / seg.rate
+            } else {
+                let e: f64 = rng.sample(Exp1);
+                e / seg.rate
+            };
+            let t = st.t + gap;
+            if t < end {
+                st.t = t;
+                st.end = end;
+                st.rate = seg.rate;
+                return Some(t);
+            }
+            st.t = end;
+            st.segment += 1;
+        }
+    }
+
+    #[inline]
+    fn cell_of(&self, t: f64) -> u32 {
+        if t < self.c.warmup_s {
+            return NO_CELL;
+        }
+        let k = (t / self.c.interval_s) as usize;
+        k.min(self.c.n_intervals().saturating_sub(1)) as u32
+    }
+
+    #[inline]
+    fn call_cell(&mut self, ct: usize, cell: u32) -> Option<&mut CallCell> {
+        if cell == NO_CELL {
+            None
+        } else {
+            self.tallies.calls[ct].get_mut(cell as usize)
+        }
+    }
+
+    /// Accumulates group `g`'s busy and present agent-time up to `now`.
+    #[inline]
+    fn update_area(&mut self, now: f64, g: usize) {
+        // Agent time before the end of the warm-up is not counted.
+        let dt = now - self.last_change[g].max(self.c.warmup_s);
+        if dt > 0.0 {
+            let busy = f64::from(self.busy[g]);
+            self.busy_area[g] += busy * dt;
+            self.present_area[g] += f64::from(self.staffed[g].max(self.busy[g])) * dt;
+        }
+        self.last_change[g] = now;
+    }
+
+    fn on_arrival(&mut self, now: f64, ct: usize) {
+        let model = &self.c.call_types[ct];
+        // Both values are drawn for every caller, answered at once or not, so
+        // the i-th caller is the same in every scenario run with this seed.
+        let work = model.handling.sample(&mut self.rng_handling[ct]);
+        let patience = match &model.patience {
+            Some(p) => p.sample(&mut self.rng_patience[ct]),
+            None => f64::INFINITY,
+        };
+        let cell = self.cell_of(now);
+        if let Some(c) = self.call_cell(ct, cell) {
+            c.offered += 1.0;
+        }
+        let c = self.c;
+        for &g in &c.call_types[ct].routing {
+            let g = g as usize;
+            if self.staffed[g] > self.busy[g] {
+                self.start_service(now, g, ct, work, 0.0, cell);
+                return;
+            }
+        }
+        // Everyone able to answer is busy: wait.
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.slots.push(Slot::default());
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let s = &mut self.slots[slot as usize];
+        s.arrival = now;
+        s.work = work;
+        s.cell = cell;
+        s.call_type = ct as u16;
+        s.abandoned = false;
+        let generation = s.generation;
+        self.queues[ct].push_back(slot);
+        self.waiting[ct] += 1;
+        self.waiting_total += 1;
+        if patience.is_finite() {
+            self.events
+                .push(now + patience, Event::Abandon { slot, generation });
+        }
+    }
+
+    fn start_service(&mut self, now: f64, g: usize, ct: usize, work: f64, wait: f64, cell: u32) {
+        self.update_area(now, g);
+        self.busy[g] += 1;
+        self.busy_total += 1;
+        let handling = work;
+        let model = &self.c.call_types[ct];
+        let (threshold, hw) = (model.threshold_s, model.handled_within_s);
+        if let Some(c) = self.call_cell(ct, cell) {
+            c.answered += 1.0;
+            c.wait_answered_s += wait;
+            c.handling_s += handling;
+            if wait <= threshold {
+                c.answered_within += 1.0;
+            }
+            if handling <= hw {
+                c.handled_within += 1.0;
+            }
+        }
+        self.events.push(
+            now + handling,
+            Event::ServiceEnd {
+                group: g as u16,
+                call_type: ct as u16,
+            },
+        );
+    }
+
+    fn free_slot(&mut self, slot: u32) {
+        let s = &mut self.slots[slot as usize];
+        s.generation = s.generation.wrapping_add(1);
+        self.free.push(slot);
+    }
+
+    /// Removes the first caller of `ct`'s queue who is still waiting.
+    fn pop_waiting(&mut self, ct: usize) -> Option<Slot> {
+        while let Some(slot) = self.queues[ct].pop_front() {
+            let s = self.slots[slot as usize];
+            self.free_slot(slot);
+            if !s.abandoned {
+                self.waiting[ct] -= 1;
+                self.waiting_total -= 1;
+                return Some(s);
+            }
+        }
+        None
+    }
+
+    /// Gives an agent of group `g` the next waiting call, if any. Returns
+    /// whether a call was taken.
+    fn dispatch(&mut self, now: f64, g: usize) -> bool {
+        let c = self.c;
+        for &ct in &c.groups[g].skills {
+            let ct = ct as usize;
+            if self.waiting[ct] > 0
+                && let Some(s) = self.pop_waiting(ct)
+            {
+                self.start_service(now, g, ct, s.work, now - s.arrival, s.cell);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn on_service_end(&mut self, now: f64, g: usize, _ct: usize) {
+        self.update_area(now, g);
+        self.busy[g] -= 1;
+        self.busy_total -= 1;
+        if self.staffed[g] > self.busy[g] {
+            self.dispatch(now, g);
+        }
+    }
+
+    fn on_abandon(&mut self, now: f64, slot: u32, generation: u32) {
+        let s = &mut self.slots[slot as usize];
+        if s.generation != generation || s.abandoned {
+            return;
+        }
+        s.abandoned = true;
+        let (ct, cell, wait) = (s.call_type as usize, s.cell, now - s.arrival);
+        self.waiting[ct] -= 1;
+        self.waiting_total -= 1;
+        self.record_abandon(ct, cell, wait);
+    }
+
+    fn record_abandon(&mut self, ct: usize, cell: u32, wait: f64) {
+        let threshold = self.c.call_types[ct].threshold_s;
+        if let Some(c) = self.call_cell(ct, cell) {
+            c.abandoned += 1.0;
+            c.wait_abandoned_s += wait;
+            if wait <= threshold {
+                c.abandoned_within += 1.0;
+            }
+        }
+    }
+
+    fn on_close(&mut self, now: f64, service: usize) {
+        let c = self.c;
+        for &ct in &c.services[service].call_types {
+            let ct = ct as usize;
+            while let Some(s) = self.pop_waiting(ct) {
+                self.record_abandon(ct, s.cell, now - s.arrival);
+            }
+        }
+    }
+
+    fn on_interval_start(&mut self, now: f64, k: usize) {
+        let c = self.c;
+        let n = c.n_intervals();
+        // Close the books of the interval that just ended.
+        if k >= 1 {
+            let prev = k - 1;
+            let record = prev < n;
+            for g in 0..c.groups.len() {
+                self.update_area(now, g);
+                if record {
+                    let cell = &mut self.tallies.groups[g][prev];
+                    cell.busy_s += self.busy_area[g];
+                    cell.present_s += self.present_area[g];
+                }
+                self.busy_area[g] = 0.0;
+                self.present_area[g] = 0.0;
+            }
+        }
+        // A new day: schedule the closings that drop waiting callers.
+        if k % c.intervals_per_day == 0 && k < n {
+            let day = k / c.intervals_per_day;
+            let w = c.weekday_of_day(day);
+            for (s, svc) in c.services.iter().enumerate() {
+                for &t in &svc.drops[w] {
+                    self.events
+                        .push(day as f64 * DAY_S + t, Event::Close(s as u16));
+                }
+            }
+        }
+        // Staffing of the new interval. Agents whose shift ends finish their
+        // call first: they leave when it ends (see `on_service_end`).
+        for g in 0..c.groups.len() {
+            let staffed = c.staffing(g, k);
+            let counted = (k + 1) as f64 * c.interval_s - (k as f64 * c.interval_s).max(c.warmup_s);
+            if k < n && counted > 0.0 {
+                self.tallies.groups[g][k].scheduled_s += f64::from(staffed) * counted;
+            }
+            if staffed != self.staffed[g] {
+                self.update_area(now, g);
+                self.staffed[g] = staffed;
+                while self.staffed[g] > self.busy[g] && self.dispatch(now, g) {}
+            }
+        }
+        let next = (k + 1) as f64 * c.interval_s;
+        let active = self.waiting_total + self.busy_total > 0;
+        if k < n || (active && next <= c.end_s() + c.drain_limit_s) {
+            self.events.push(next, Event::IntervalStart((k + 1) as u32));
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Scenario files: parsing ([`raw`]), validation ([`validate`]) and the
+//! checked [`Scenario`] that the rest of ccsim reads.
+//!
+//! A scenario is loaded in two steps. The TOML text is deserialised into the
+//! plain serde mirror of [`raw`], which catches syntax errors, unknown fields
+//! and wrong types with their line and column. [`validate`] then checks every
+//! value, resolves names to indices and reports all problems at once, each
+//! with the file, line, field path and value.
+
+pub mod error;
+mod locate;
+pub mod raw;
+pub mod validate;
+
+use std::path::Path;
+
+use crate::calendar::{Date, Weekday};
+pub use error::{Issue, ScenarioError};
+
+/// The simulated period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Horizon {
+    /// First day; time 0 is its midnight.
+    pub start: Date,
+    /// Number of simulated days.
+    pub days: u32,
+    /// Statistics and staffing interval, seconds (divides a day).
+    pub interval_s: u32,
+}
+
+impl Horizon {
+    /// Intervals in one day.
+    pub fn intervals_per_day(&self) -> usize {
+        (86_400 / self.interval_s) as usize
+    }
+    /// Intervals over the whole horizon.
+    pub fn n_intervals(&self) -> usize {
+        self.intervals_per_day() * self.days as usize
+    }
+    /// End of the horizon in seconds from its start.
+    pub fn end_s(&self) -> f64 {
+        f64::from(self.days) * 86_400.0
+    }
+    /// Date of day `d` (0-based) of the horizon.
+    pub fn date(&self, d: usize) -> Date {
+        self.start.add_days(d as i64)
+    }
+    /// Weekday of day `d` (0-based) of the horizon.
+    pub fn weekday(&self, d: usize) -> Weekday {
+        self.date(d).weekday()
+    }
+}
+
+/// Replications, seed and warm-up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSettings {
+    /// Number of independent replications.
+    pub replications: u32,
+    /// Master seed: replication `r` draws from streams derived from (seed, r, source).
+    pub seed: u64,
+    /// Calls arriving before this time are simulated but not counted, seconds.
+    pub warmup_s: f64,
+}
+
+/// What happens to callers still waiting when a service closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AtClose {
+    /// They stay in the queue and are served (or abandon) as usual.
+    Serve,
+    /// They are disconnected at closing and counted as abandoned.
+    Drop,
+}
+
+/// SLA targets of a service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Targets {
+    /// Acceptable wait for the service level, seconds.
+    pub answered_within_s: f64,
+    /// Target share answered within `answered_within_s`, over offered calls.
+    pub service_level: Option<f64>,
+    /// Maximum abandonment rate over offered calls.
+    pub max_abandon_rate: Option<f64>,
+    /// Handling-time limit, seconds.
+    pub handled_within_s: Option<f64>,
+    /// Target share of answered calls with handling time within the limit.
+    pub handled_within_share: Option<f64>,
+}
+
+/// A service: opening hours per weekday and targets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// Unique name.
+    pub name: String,
+    /// Open ranges (seconds after midnight) for each weekday, Monday first.
+    pub open: [Vec<(u32, u32)>; 7],
+    /// Callers waiting at closing.
+    pub at_close: AtClose,
+    /// SLA targets.
+    pub targets: Targets,
+}
+
+/// A distribution of durations, in seconds, with validated parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DurationDist {
+    /// Exponential with this mean.
+    Exponential {
+        /// Mean, seconds.
+        mean: f64,
+    },
+    /// Lognormal with this mean and coefficient of variation.
+    LogNormal {
+        /// Mean, seconds.
+        mean: f64,
+        /// Coefficient of variation (> 0).
+        cv: f64,
+    },
+    /// Gamma with this mean and coefficient of variation.
+    Gamma {
+        /// Mean, seconds.
+        mean: f64,
+        /// Coefficient of variation (> 0).
+        cv: f64,
+    },
+    /// Weibull with this mean and shape.
+    Weibull {
+        /// Mean, seconds.
+        mean: f64,
+        /// Shape k (< 1: decreasing hazard).
+        shape: f64,
+    },
+    /// Always the same value.
+    Deterministic {
+        /// The value, seconds.
+        value: f64,
+    },
+}
+
+impl DurationDist {
+    /// Mean of the distribution, seconds.
+    pub fn mean(&self) -> f64 {
+        match *self {
+            DurationDist::Exponential { mean }
+            | DurationDist::LogNormal { mean, .. }
+            | DurationDist::Gamma { mean, .. }
+            | DurationDist::Weibull { mean, .. } => mean,
+            DurationDist::Deterministic { value } => value,
+        }
+    }
+}
+
+/// How arrival instants are drawn within an interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArrivalProcess {
+    /// Poisson with the interval's rate (exact for piecewise-constant rates).
+    Poisson,
+    /// Evenly spaced at 1/rate, restarting at each rate change (for tests worked out by hand).
+    Deterministic,
+}
+
+/// A call type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallType {
+    /// Unique name.
+    pub name: String,
+    /// Index into [`Scenario::services`].
+    pub service: usize,
+    /// Arrival rate per second during the open part of each interval, per weekday.
+    pub rate_per_s: [Vec<f64>; 7],
+    /// Arrival process.
+    pub process: ArrivalProcess,
+    /// Handling time.
+    pub handling: DurationDist,
+    /// Patience; `None` means callers never abandon.
+    pub patience: Option<DurationDist>,
+}
+
+/// An agent group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentGroup {
+    /// Unique name.
+    pub name: String,
+    /// Call types served, most preferred first (indices into [`Scenario::call_types`]).
+    pub skills: Vec<usize>,
+    /// Agents on duty per interval of each weekday.
+    pub staffing: [Vec<u32>; 7],
+}
+
+/// A validated scenario. Construct it with [`Scenario::load`] or [`Scenario::from_toml`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Name used in results.
+    pub name: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// Simulated period.
+    pub horizon: Horizon,
+    /// Replications and seed.
+    pub run: RunSettings,
+    /// Services.
+    pub services: Vec<Service>,
+    /// Call types.
+    pub call_types: Vec<CallType>,
+    /// Agent groups.
+    pub groups: Vec<AgentGroup>,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    ///
+    /// # Errors
+    /// [`ScenarioError`] naming the file: unreadable, TOML error with line and
+    /// column, or every invalid value with its line, field path and value.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into());
+        Self::from_toml(&text, &file, &stem)
+    }
+
+    /// Parses and validates scenario text; `file` names it in errors and
+    /// `default_name` is used when the file has no `name`.
+    ///
+    /// # Errors
+    /// As [`Scenario::load`].
+    pub fn from_toml(
+        text: &str,
+        file: &str,
+        default_name: &str,
+    ) -> Result<Scenario, ScenarioError> {
+        let raw = validate::parse(text, file)?;
+        validate::validate(&raw, text, file, default_name)
+    }
+
+    /// Index of the call type with this name.
+    pub fn call_type_index(&self, name: &str) -> Option<usize> {
+        self.call_types.iter().position(|c| c.name == name)
+    }
+
+    /// Index of the agent group with this name.
+    pub fn group_index(&self, name: &str) -> Option<usize> {
+        self.groups.iter().position(|g| g.name == name)
+    }
+}

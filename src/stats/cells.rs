@@ -1,0 +1,97 @@
+//! Streaming tallies of one replication: plain counters and sums per
+//! interval of the horizon, updated in place, never a record per call.
+
+/// Counters of the calls that arrived in one interval (all outcomes are
+/// credited to the interval of arrival, as contracts count them).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CallCell {
+    /// Callers who reached the queue.
+    pub offered: f64,
+    /// Calls answered by an agent.
+    pub answered: f64,
+    /// Answered with a wait <= the service's threshold.
+    pub answered_within: f64,
+    /// Callers who hung up before being answered (or were dropped at closing).
+    pub abandoned: f64,
+    /// Abandoned with a wait <= the threshold ("short abandons").
+    pub abandoned_within: f64,
+    /// Sum of the waits of answered calls, seconds.
+    pub wait_answered_s: f64,
+    /// Sum of the waits of abandoned calls, seconds.
+    pub wait_abandoned_s: f64,
+    /// Sum of handling times of answered calls, seconds.
+    pub handling_s: f64,
+    /// Answered calls whose handling time was within the handling target.
+    pub handled_within: f64,
+}
+
+impl CallCell {
+    /// Adds another cell's counters to this one.
+    #[inline]
+    pub fn add(&mut self, o: &CallCell) {
+        self.offered += o.offered;
+        self.answered += o.answered;
+        self.answered_within += o.answered_within;
+        self.abandoned += o.abandoned;
+        self.abandoned_within += o.abandoned_within;
+        self.wait_answered_s += o.wait_answered_s;
+        self.wait_abandoned_s += o.wait_abandoned_s;
+        self.handling_s += o.handling_s;
+        self.handled_within += o.handled_within;
+    }
+}
+
+/// Agent time of one group in one interval, agent-seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GroupCell {
+    /// Time agents spent handling calls.
+    pub busy_s: f64,
+    /// Time agents were present: scheduled, or still finishing a call after
+    /// their shift ended (overtime).
+    pub present_s: f64,
+    /// Scheduled agent time.
+    pub scheduled_s: f64,
+}
+
+impl GroupCell {
+    /// Adds another cell's times to this one.
+    #[inline]
+    pub fn add(&mut self, o: &GroupCell) {
+        self.busy_s += o.busy_s;
+        self.present_s += o.present_s;
+        self.scheduled_s += o.scheduled_s;
+    }
+}
+
+/// Everything one replication records.
+#[derive(Debug, Clone, Default)]
+pub struct Tallies {
+    /// `calls[call_type][interval of the horizon]`.
+    pub calls: Vec<Vec<CallCell>>,
+    /// `groups[group][interval of the horizon]`.
+    pub groups: Vec<Vec<GroupCell>>,
+    /// Calls still waiting when the simulation stopped (after the drain limit).
+    pub unfinished: f64,
+}
+
+impl Tallies {
+    /// Zeroed tallies for `n_call_types` x `n_groups` over `n_intervals`.
+    pub fn new(n_call_types: usize, n_groups: usize, n_intervals: usize) -> Tallies {
+        Tallies {
+            calls: vec![vec![CallCell::default(); n_intervals]; n_call_types],
+            groups: vec![vec![GroupCell::default(); n_intervals]; n_groups],
+            unfinished: 0.0,
+        }
+    }
+
+    /// Resets every counter to zero, keeping the allocation.
+    pub fn clear(&mut self) {
+        self.calls
+            .iter_mut()
+            .for_each(|v| v.fill(CallCell::default()));
+        self.groups
+            .iter_mut()
+            .for_each(|v| v.fill(GroupCell::default()));
+        self.unfinished = 0.0;
+    }
+}

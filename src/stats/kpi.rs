@@ -1,0 +1,172 @@
+//! The KPIs ccsim reports, and how each is computed from a bucket's counters.
+
+use super::cells::{CallCell, GroupCell};
+
+/// A key performance indicator. The order is the order of every output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kpi {
+    /// Callers who reached the queue (after IVR self-service).
+    Offered,
+    /// Calls answered by an agent.
+    Answered,
+    /// Callers who abandoned (or were dropped at closing).
+    Abandoned,
+    /// Answered within the threshold / offered: the service level ccsim reports.
+    ServiceLevel,
+    /// Answered within the threshold / answered.
+    ServiceLevelOfAnswered,
+    /// Answered within the threshold / (answered + abandoned after the threshold).
+    ServiceLevelExcludingShortAbandons,
+    /// Abandoned / offered.
+    AbandonRate,
+    /// Mean wait of answered calls (average speed of answer), seconds.
+    AsaS,
+    /// Mean time to abandon of abandoned calls, seconds.
+    MeanWaitAbandonedS,
+    /// Mean handling time of answered calls, seconds.
+    MeanHandlingS,
+    /// Answered calls handled within the handling-time target / answered.
+    HandledWithinShare,
+    /// Busy agent time / present agent time of the agent groups concerned.
+    Occupancy,
+    /// Scheduled agent time, hours.
+    ScheduledAgentHours,
+    /// Agent time spent handling calls, hours.
+    BusyAgentHours,
+    /// Agent time past the end of shifts to finish calls, hours.
+    OvertimeAgentHours,
+}
+
+impl Kpi {
+    /// Every KPI, in output order.
+    pub const ALL: [Kpi; 15] = [
+        Kpi::Offered,
+        Kpi::Answered,
+        Kpi::Abandoned,
+        Kpi::ServiceLevel,
+        Kpi::ServiceLevelOfAnswered,
+        Kpi::ServiceLevelExcludingShortAbandons,
+        Kpi::AbandonRate,
+        Kpi::AsaS,
+        Kpi::MeanWaitAbandonedS,
+        Kpi::MeanHandlingS,
+        Kpi::HandledWithinShare,
+        Kpi::Occupancy,
+        Kpi::ScheduledAgentHours,
+        Kpi::BusyAgentHours,
+        Kpi::OvertimeAgentHours,
+    ];
+    /// KPIs reported for services and call types.
+    pub const CALL_KPIS: [Kpi; 12] = [
+        Kpi::Offered,
+        Kpi::Answered,
+        Kpi::Abandoned,
+        Kpi::ServiceLevel,
+        Kpi::ServiceLevelOfAnswered,
+        Kpi::ServiceLevelExcludingShortAbandons,
+        Kpi::AbandonRate,
+        Kpi::AsaS,
+        Kpi::MeanWaitAbandonedS,
+        Kpi::MeanHandlingS,
+        Kpi::HandledWithinShare,
+        Kpi::Occupancy,
+    ];
+    /// KPIs reported for agent groups.
+    pub const GROUP_KPIS: [Kpi; 4] = [
+        Kpi::Occupancy,
+        Kpi::ScheduledAgentHours,
+        Kpi::BusyAgentHours,
+        Kpi::OvertimeAgentHours,
+    ];
+    /// Number of KPIs.
+    pub const COUNT: usize = Self::ALL.len();
+
+    /// Name used in JSON, CSV and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kpi::Offered => "offered",
+            Kpi::Answered => "answered",
+            Kpi::Abandoned => "abandoned",
+            Kpi::ServiceLevel => "service_level",
+            Kpi::ServiceLevelOfAnswered => "service_level_of_answered",
+            Kpi::ServiceLevelExcludingShortAbandons => "service_level_excluding_short_abandons",
+            Kpi::AbandonRate => "abandon_rate",
+            Kpi::AsaS => "asa_s",
+            Kpi::MeanWaitAbandonedS => "mean_wait_abandoned_s",
+            Kpi::MeanHandlingS => "mean_handling_s",
+            Kpi::HandledWithinShare => "handled_within_share",
+            Kpi::Occupancy => "occupancy",
+            Kpi::ScheduledAgentHours => "scheduled_agent_hours",
+            Kpi::BusyAgentHours => "busy_agent_hours",
+            Kpi::OvertimeAgentHours => "overtime_agent_hours",
+        }
+    }
+
+    /// The KPI with this name.
+    pub fn from_name(s: &str) -> Option<Kpi> {
+        Self::ALL.iter().copied().find(|k| k.name() == s)
+    }
+
+    /// True for shares (printed as percentages).
+    pub fn is_share(self) -> bool {
+        matches!(
+            self,
+            Kpi::ServiceLevel
+                | Kpi::ServiceLevelOfAnswered
+                | Kpi::ServiceLevelExcludingShortAbandons
+                | Kpi::AbandonRate
+                | Kpi::HandledWithinShare
+                | Kpi::Occupancy
+        )
+    }
+
+    /// True when a larger value is better (for comparisons).
+    pub fn higher_is_better(self) -> bool {
+        !matches!(
+            self,
+            Kpi::Abandoned
+                | Kpi::AbandonRate
+                | Kpi::AsaS
+                | Kpi::MeanHandlingS
+                | Kpi::ScheduledAgentHours
+                | Kpi::OvertimeAgentHours
+        )
+    }
+
+    /// Position in [`Kpi::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { f64::NAN }
+}
+
+/// Computes every KPI of one bucket of one replication; NaN where undefined.
+pub fn compute(c: &CallCell, g: &GroupCell) -> [f64; Kpi::COUNT] {
+    let mut out = [f64::NAN; Kpi::COUNT];
+    for k in Kpi::ALL {
+        out[k.index()] = match k {
+            Kpi::Offered => c.offered,
+            Kpi::Answered => c.answered,
+            Kpi::Abandoned => c.abandoned,
+            Kpi::ServiceLevel => ratio(c.answered_within, c.offered),
+            Kpi::ServiceLevelOfAnswered => ratio(c.answered_within, c.answered),
+            Kpi::ServiceLevelExcludingShortAbandons => ratio(
+                c.answered_within,
+                c.answered + c.abandoned - c.abandoned_within,
+            ),
+            Kpi::AbandonRate => ratio(c.abandoned, c.offered),
+            Kpi::AsaS => ratio(c.wait_answered_s, c.answered),
+            Kpi::MeanWaitAbandonedS => ratio(c.wait_abandoned_s, c.abandoned),
+            Kpi::MeanHandlingS => ratio(c.handling_s, c.answered),
+            Kpi::HandledWithinShare => ratio(c.handled_within, c.answered),
+            Kpi::Occupancy => ratio(g.busy_s, g.present_s),
+            Kpi::ScheduledAgentHours => g.scheduled_s / 3600.0,
+            Kpi::BusyAgentHours => g.busy_s / 3600.0,
+            Kpi::OvertimeAgentHours => (g.present_s - g.scheduled_s).max(0.0) / 3600.0,
+        };
+    }
+    out
+}

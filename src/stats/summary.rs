@@ -1,0 +1,494 @@
+//! Reduction of replications to the documented [`Summary`]: KPIs with 95%
+//! confidence intervals per service, call type and agent group; per interval
+//! of each weekday (pooled over the horizon's days), per day and over the
+//! horizon; and compliance with each service target.
+//!
+//! A replication's tallies are reduced to KPI values in the replication's own
+//! task ([`SummaryBuilder::reduce`]); the values are then folded into Welford
+//! accumulators in replication order ([`SummaryBuilder::push`]), so the
+//! result is bit-identical whatever the number of threads.
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use super::cells::{CallCell, GroupCell, Tallies};
+use super::estimate::{Estimate, TQuantiles, Welford};
+use super::kpi::{Kpi, compute};
+use crate::calendar::{Weekday, format_clock};
+use crate::scenario::Scenario;
+
+/// A service, call type or agent group: which call types and agent groups
+/// its figures add up.
+#[derive(Debug, Clone)]
+struct Entity {
+    call_types: Vec<usize>,
+    groups: Vec<usize>,
+}
+
+/// KPI values of one replication, for every entity and bucket.
+#[derive(Debug, Clone)]
+pub struct ReducedReplication {
+    values: Vec<f64>,
+    unfinished: f64,
+}
+
+/// Folds replications into a [`Summary`].
+#[derive(Debug, Clone)]
+pub struct SummaryBuilder {
+    entities: Vec<Entity>,
+    ipd: usize,
+    days: usize,
+    start_weekday: usize,
+    acc: Vec<Welford>,
+    totals: Vec<Vec<[f64; Kpi::COUNT]>>,
+    unfinished: Welford,
+}
+
+impl SummaryBuilder {
+    /// A builder for results of `sc`.
+    pub fn new(sc: &Scenario) -> SummaryBuilder {
+        let serving = |cts: &[usize]| -> Vec<usize> {
+            (0..sc.groups.len())
+                .filter(|&g| sc.groups[g].skills.iter().any(|s| cts.contains(s)))
+                .collect()
+        };
+        let mut entities = Vec::new();
+        for s in 0..sc.services.len() {
+            let cts: Vec<usize> = (0..sc.call_types.len())
+                .filter(|&c| sc.call_types[c].service == s)
+                .collect();
+            let groups = serving(&cts);
+            entities.push(Entity {
+                call_types: cts,
+                groups,
+            });
+        }
+        for c in 0..sc.call_types.len() {
+            entities.push(Entity {
+                call_types: vec![c],
+                groups: serving(&[c]),
+            });
+        }
+        for g in 0..sc.groups.len() {
+            entities.push(Entity {
+                call_types: vec![],
+                groups: vec![g],
+            });
+        }
+        let ipd = sc.horizon.intervals_per_day();
+        let days = sc.horizon.days as usize;
+        let n_buckets = 7 * ipd + days + 1;
+        SummaryBuilder {
+            acc: vec![Welford::default(); entities.len() * n_buckets * Kpi::COUNT],
+            totals: vec![Vec::new(); entities.len()],
+            entities,
+            ipd,
+            days,
+            start_weekday: sc.horizon.start.weekday().index(),
+            unfinished: Welford::default(),
+        }
+    }
+
+    fn n_buckets(&self) -> usize {
+        7 * self.ipd + self.days + 1
+    }
+
+    /// Reduces one replication's tallies to KPI values (safe to call from
+    /// many threads at once).
+    pub fn reduce(&self, t: &Tallies) -> ReducedReplication {
+        let nb = self.n_buckets();
+        let mut values = vec![f64::NAN; self.entities.len() * nb * Kpi::COUNT];
+        let mut calls = vec![CallCell::default(); nb];
+        let mut groups = vec![GroupCell::default(); nb];
+        for (e, ent) in self.entities.iter().enumerate() {
+            calls.fill(CallCell::default());
+            groups.fill(GroupCell::default());
+            for d in 0..self.days {
+                let w = (self.start_weekday + d) % 7;
+                for i in 0..self.ipd {
+                    let k = d * self.ipd + i;
+                    let mut c = CallCell::default();
+                    for &ct in &ent.call_types {
+                        c.add(&t.calls[ct][k]);
+                    }
+                    let mut g = GroupCell::default();
+                    for &gi in &ent.groups {
+                        g.add(&t.groups[gi][k]);
+                    }
+                    for b in [w * self.ipd + i, 7 * self.ipd + d, nb - 1] {
+                        calls[b].add(&c);
+                        groups[b].add(&g);
+                    }
+                }
+            }
+            for b in 0..nb {
+                let v = compute(&calls[b], &groups[b]);
+                let at = (e * nb + b) * Kpi::COUNT;
+                values[at..at + Kpi::COUNT].copy_from_slice(&v);
+            }
+        }
+        ReducedReplication {
+            values,
+            unfinished: t.unfinished,
+        }
+    }
+
+    /// Adds a reduced replication. Call in replication order.
+    pub fn push(&mut self, r: &ReducedReplication) {
+        for (a, &v) in self.acc.iter_mut().zip(&r.values) {
+            a.push(v);
+        }
+        let nb = self.n_buckets();
+        for e in 0..self.entities.len() {
+            let at = (e * nb + nb - 1) * Kpi::COUNT;
+            let mut tot = [0.0; Kpi::COUNT];
+            tot.copy_from_slice(&r.values[at..at + Kpi::COUNT]);
+            self.totals[e].push(tot);
+        }
+        self.unfinished.push(r.unfinished);
+    }
+
+    fn kpis(
+        &self,
+        e: usize,
+        b: usize,
+        list: &[Kpi],
+        skip_handled: bool,
+        t: &mut TQuantiles,
+    ) -> Kpis {
+        let at = (e * self.n_buckets() + b) * Kpi::COUNT;
+        Kpis(
+            list.iter()
+                .filter(|k| !(skip_handled && **k == Kpi::HandledWithinShare))
+                .map(|&k| (k, self.acc[at + k.index()].estimate(t)))
+                .collect(),
+        )
+    }
+
+    /// The finished summary.
+    pub fn finish(&self, sc: &Scenario) -> Summary {
+        let mut t = TQuantiles::default();
+        let nb = self.n_buckets();
+        let n_s = sc.services.len();
+        let n_c = sc.call_types.len();
+        let weekdays_present: Vec<bool> = (0..7)
+            .map(|w| (0..self.days).any(|d| (self.start_weekday + d) % 7 == w))
+            .collect();
+        let mut entity =
+            |e: usize, name: &str, list: &[Kpi], skip_handled: bool| -> EntitySummary {
+                let mut intervals = Vec::new();
+                for (w, present) in weekdays_present.iter().enumerate() {
+                    if !present {
+                        continue;
+                    }
+                    for i in 0..self.ipd {
+                        let b = w * self.ipd + i;
+                        let kpis = self.kpis(e, b, list, skip_handled, &mut t);
+                        let active = kpis.get(Kpi::Offered).is_some_and(|x| x.mean > 0.0)
+                            || kpis
+                                .get(Kpi::ScheduledAgentHours)
+                                .is_some_and(|x| x.mean > 0.0)
+                            || kpis.get(Kpi::Occupancy).is_some_and(|x| x.n > 0);
+                        if active {
+                            intervals.push(IntervalSummary {
+                                weekday: Weekday::from_index(w),
+                                start: format_clock((i * 86_400 / self.ipd) as u32),
+                                days: (0..self.days)
+                                    .filter(|d| (self.start_weekday + d) % 7 == w)
+                                    .count(),
+                                kpis,
+                            });
+                        }
+                    }
+                }
+                let days = (0..self.days)
+                    .map(|d| DaySummary {
+                        date: sc.horizon.date(d).to_string(),
+                        weekday: sc.horizon.weekday(d),
+                        kpis: self.kpis(e, 7 * self.ipd + d, list, skip_handled, &mut t),
+                    })
+                    .collect();
+                EntitySummary {
+                    name: name.to_string(),
+                    service: None,
+                    answered_within_s: None,
+                    kpis: self.kpis(e, nb - 1, list, skip_handled, &mut t),
+                    compliance: Vec::new(),
+                    intervals,
+                    days,
+                }
+            };
+        let mut services = Vec::new();
+        for (s, svc) in sc.services.iter().enumerate() {
+            let skip = svc.targets.handled_within_s.is_none();
+            let mut es = entity(s, &svc.name, &Kpi::CALL_KPIS, skip);
+            es.answered_within_s = Some(svc.targets.answered_within_s);
+            services.push(es);
+        }
+        let mut call_types = Vec::new();
+        for (c, ct) in sc.call_types.iter().enumerate() {
+            let svc = &sc.services[ct.service];
+            let mut es = entity(
+                n_s + c,
+                &ct.name,
+                &Kpi::CALL_KPIS,
+                svc.targets.handled_within_s.is_none(),
+            );
+            es.service = Some(svc.name.clone());
+            es.answered_within_s = Some(svc.targets.answered_within_s);
+            call_types.push(es);
+        }
+        let agent_groups = sc
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, grp)| entity(n_s + n_c + g, &grp.name, &Kpi::GROUP_KPIS, false))
+            .collect();
+        for (s, svc) in sc.services.iter().enumerate() {
+            services[s].compliance = self.compliance(s, svc, &services[s].kpis);
+        }
+        Summary {
+            scenario: sc.name.clone(),
+            description: sc.description.clone(),
+            replications: self.unfinished.n(),
+            seed: sc.run.seed,
+            ccsim_version: env!("CARGO_PKG_VERSION"),
+            horizon: HorizonInfo {
+                start: sc.horizon.start.to_string(),
+                days: sc.horizon.days,
+                interval_minutes: sc.horizon.interval_s / 60,
+                warmup_minutes: sc.run.warmup_s / 60.0,
+            },
+            definitions: Definitions::default(),
+            services,
+            call_types,
+            agent_groups,
+            unfinished_calls: self.unfinished.estimate(&mut t),
+            per_replication: self.totals.clone(),
+        }
+    }
+
+    fn compliance(&self, s: usize, svc: &crate::scenario::Service, kpis: &Kpis) -> Vec<Compliance> {
+        let tg = &svc.targets;
+        let mut out = Vec::new();
+        let mut add = |indicator: String, kpi: Kpi, target: f64, at_least: bool| {
+            let Some(value) = kpis.get(kpi) else { return };
+            let reps = &self.totals[s];
+            let met = reps
+                .iter()
+                .filter(|v| {
+                    let x = v[kpi.index()];
+                    !x.is_nan() && if at_least { x >= target } else { x <= target }
+                })
+                .count();
+            let ok = if at_least {
+                value.mean >= target
+            } else {
+                value.mean <= target
+            };
+            out.push(Compliance {
+                indicator,
+                kpi: kpi.name(),
+                value,
+                target,
+                direction: if at_least { ">=" } else { "<=" },
+                status: if ok { "OK" } else { "KO" },
+                met_share: met as f64 / reps.len().max(1) as f64,
+            });
+        };
+        if let Some(x) = tg.service_level {
+            add(
+                format!("answered within {} s", tg.answered_within_s),
+                Kpi::ServiceLevel,
+                x,
+                true,
+            );
+        }
+        if let Some(x) = tg.max_abandon_rate {
+            add("abandoned".into(), Kpi::AbandonRate, x, false);
+        }
+        if let (Some(x), Some(h)) = (tg.handled_within_share, tg.handled_within_s) {
+            add(
+                format!("handled within {}", fmt_duration(h)),
+                Kpi::HandledWithinShare,
+                x,
+                true,
+            );
+        }
+        out
+    }
+}
+
+fn fmt_duration(s: f64) -> String {
+    if s >= 60.0 && (s % 60.0) == 0.0 {
+        format!("{} min", s / 60.0)
+    } else {
+        format!("{s} s")
+    }
+}
+
+/// KPIs of one bucket, serialised as a JSON object in [`Kpi`] order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kpis(pub Vec<(Kpi, Estimate)>);
+
+impl Kpis {
+    /// The estimate of `k`, if reported.
+    pub fn get(&self, k: Kpi) -> Option<Estimate> {
+        self.0.iter().find(|(x, _)| *x == k).map(|(_, e)| *e)
+    }
+}
+
+impl Serialize for Kpis {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, e) in &self.0 {
+            m.serialize_entry(k.name(), e)?;
+        }
+        m.end()
+    }
+}
+
+/// One SLA target of a service and how the simulation meets it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Compliance {
+    /// Indicator as the review names it, e.g. "answered within 20 s".
+    pub indicator: String,
+    /// The KPI it reads.
+    pub kpi: &'static str,
+    /// Value over the horizon, mean and CI over replications.
+    pub value: Estimate,
+    /// The target.
+    pub target: f64,
+    /// `>=` or `<=`.
+    pub direction: &'static str,
+    /// "OK" when the mean meets the target, else "KO".
+    pub status: &'static str,
+    /// Share of replications in which the horizon's value met the target:
+    /// the estimated probability of meeting it over such a period.
+    pub met_share: f64,
+}
+
+/// One interval of one weekday, pooled over the horizon's days of that weekday.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IntervalSummary {
+    /// Weekday.
+    pub weekday: Weekday,
+    /// Start of the interval, HH:MM.
+    pub start: String,
+    /// Days of the horizon pooled (counts are totals over them).
+    pub days: usize,
+    /// KPIs.
+    pub kpis: Kpis,
+}
+
+/// One day of the horizon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DaySummary {
+    /// Date.
+    pub date: String,
+    /// Weekday.
+    pub weekday: Weekday,
+    /// KPIs.
+    pub kpis: Kpis,
+}
+
+/// Results of one service, call type or agent group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntitySummary {
+    /// Name.
+    pub name: String,
+    /// Service of a call type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// Service-level threshold, seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_within_s: Option<f64>,
+    /// KPIs over the horizon.
+    pub kpis: Kpis,
+    /// Compliance with the service's targets (services only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<Compliance>,
+    /// Per interval of each weekday.
+    pub intervals: Vec<IntervalSummary>,
+    /// Per day.
+    pub days: Vec<DaySummary>,
+}
+
+/// The simulated period, as run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HorizonInfo {
+    /// First day.
+    pub start: String,
+    /// Days.
+    pub days: u32,
+    /// Interval length, minutes.
+    pub interval_minutes: u32,
+    /// Warm-up, minutes.
+    pub warmup_minutes: f64,
+}
+
+/// The definitions behind the figures, so that results say what they mean.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Definitions {
+    /// Service level reported as `service_level`.
+    pub service_level: &'static str,
+    /// Other service-level definitions reported.
+    pub service_level_of_answered: &'static str,
+    /// Third definition.
+    pub service_level_excluding_short_abandons: &'static str,
+    /// What counts as offered.
+    pub offered: &'static str,
+    /// Attribution of outcomes to intervals.
+    pub attribution: &'static str,
+    /// How redials are counted.
+    pub redials: &'static str,
+    /// Confidence intervals.
+    pub ci95: &'static str,
+}
+
+impl Default for Definitions {
+    fn default() -> Self {
+        Definitions {
+            service_level: "answered within the threshold / offered",
+            service_level_of_answered: "answered within the threshold / answered",
+            service_level_excluding_short_abandons: "answered within the threshold / (answered + abandoned after the threshold)",
+            offered: "callers who reached the queue (after IVR self-service)",
+            attribution: "every outcome is credited to the interval in which the call arrived",
+            redials: "each attempt is a new call",
+            ci95: "half-width of the 95% Student-t confidence interval over replications",
+        }
+    }
+}
+
+/// The result of simulating a scenario: what every exporter reads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Replications run.
+    pub replications: u32,
+    /// Master seed.
+    pub seed: u64,
+    /// ccsim version that produced it.
+    pub ccsim_version: &'static str,
+    /// Simulated period.
+    pub horizon: HorizonInfo,
+    /// Definitions of the figures.
+    pub definitions: Definitions,
+    /// Per service.
+    pub services: Vec<EntitySummary>,
+    /// Per call type.
+    pub call_types: Vec<EntitySummary>,
+    /// Per agent group.
+    pub agent_groups: Vec<EntitySummary>,
+    /// Callers still waiting when the simulation stopped (a day after the horizon).
+    pub unfinished_calls: Estimate,
+    /// Horizon totals of every KPI per entity (services, call types, groups)
+    /// and replication, in replication order: the raw material of paired
+    /// comparisons.
+    #[serde(skip)]
+    pub per_replication: Vec<Vec<[f64; Kpi::COUNT]>>,
+}

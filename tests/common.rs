@@ -1,0 +1,90 @@
+//! Helpers shared by the integration tests.
+
+use ccsim::experiment::{self, RunOptions};
+use ccsim::scenario::Scenario;
+use ccsim::stats::Summary;
+
+/// Parses and validates scenario text, panicking with the message on error.
+pub fn scenario(text: &str) -> Scenario {
+    Scenario::from_toml(text, "test.toml", "test").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs a scenario with its own settings.
+pub fn run(sc: &Scenario) -> Summary {
+    experiment::run(sc, &RunOptions::default(), None)
+        .expect("run")
+        .summary
+}
+
+/// A single queue open around the clock with constant arrivals.
+#[derive(Debug, Clone, Copy)]
+pub struct SingleQueue {
+    pub per_hour: f64,
+    pub aht_s: f64,
+    pub patience_s: Option<f64>,
+    pub agents: u32,
+    pub threshold_s: f64,
+    pub days: u32,
+    pub warmup_minutes: f64,
+    pub replications: u32,
+    pub seed: u64,
+}
+
+impl SingleQueue {
+    /// The scenario text.
+    pub fn toml(&self) -> String {
+        let SingleQueue {
+            per_hour,
+            aht_s,
+            patience_s,
+            agents,
+            threshold_s,
+            days,
+            warmup_minutes,
+            replications,
+            seed,
+        } = *self;
+        let patience = patience_s
+            .map(|p| format!("patience = {{ dist = \"exponential\", mean_s = {p} }}"))
+            .unwrap_or_default();
+        format!(
+            r#"
+[horizon]
+start = 2025-01-06
+days = {days}
+interval_minutes = 1440
+
+[run]
+replications = {replications}
+seed = {seed}
+warmup_minutes = {warmup_minutes}
+
+[[service]]
+name = "s"
+targets = {{ answered_within_s = {threshold_s} }}
+
+[[call_type]]
+name = "c"
+service = "s"
+arrivals = {{ per_hour = {per_hour} }}
+handling = {{ dist = "exponential", mean_s = {aht_s} }}
+{patience}
+
+[[agent_group]]
+name = "g"
+skills = ["c"]
+agents = {agents}
+"#
+        )
+    }
+}
+
+/// Path of the ccsim binary built for the tests.
+pub fn bin() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+}
+
+/// Root of the repository.
+pub fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}

@@ -1,0 +1,8 @@
+//! ccsim's integration tests, one binary with modules by topic.
+
+mod common;
+
+mod cli;
+mod erlang;
+mod mechanics;
+mod validation;
