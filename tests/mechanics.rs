@@ -242,3 +242,21 @@ fn same_seed_same_callers_across_staffing() {
         assert!(rb[sl] >= ra[sl] - 0.02);
     }
 }
+
+#[test]
+fn trace_records_every_call_with_its_times() {
+    let sc = scenario(&one_agent_det(90.0, "", "agents = 1"));
+    let center = ccsim::model::Center::new(&sc);
+    let mut rep = ccsim::model::sim::Replication::new(&center);
+    rep.enable_trace();
+    rep.run(1, 0);
+    let trace = rep.trace().unwrap();
+    assert_eq!(trace.len(), 59);
+    for (i, r) in trace.iter().enumerate() {
+        assert_eq!(r.outcome, ccsim::model::sim::Outcome::Answered);
+        assert_eq!(r.arrival, 8.0 * 3600.0 + 60.0 * (i as f64 + 1.0));
+        assert_eq!(r.answered.unwrap() - r.arrival, 30.0 * i as f64);
+        assert_eq!(r.end - r.answered.unwrap(), 90.0);
+        assert_eq!(r.caller, i as u32);
+    }
+}

@@ -43,12 +43,42 @@ pub enum Event {
 
 const NO_CELL: u32 = u32::MAX;
 
+/// How a traced call ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Answered by an agent.
+    Answered,
+    /// The caller hung up while waiting (or was dropped at closing).
+    Abandoned,
+}
+
+/// One call as a call log records it. Kept only in trace mode
+/// ([`Replication::enable_trace`]), never in normal runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CallRecord {
+    /// Caller id (each arrival is a new caller unless it is a redial).
+    pub caller: u32,
+    /// Call type index.
+    pub call_type: u16,
+    /// Arrival at the queue, seconds from the horizon start.
+    pub arrival: f64,
+    /// Start of service, if answered.
+    pub answered: Option<f64>,
+    /// End of the call: hang-up after service, or abandonment.
+    pub end: f64,
+    /// Agent group that answered.
+    pub group: Option<u16>,
+    /// Outcome.
+    pub outcome: Outcome,
+}
+
 /// A waiting caller.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     arrival: f64,
     work: f64,
     cell: u32,
+    caller: u32,
     generation: u32,
     call_type: u16,
     abandoned: bool,
@@ -87,6 +117,8 @@ pub struct Replication<'c> {
     rng_arrivals: Vec<Rng>,
     rng_handling: Vec<Rng>,
     rng_patience: Vec<Rng>,
+    next_caller: u32,
+    trace: Option<Vec<CallRecord>>,
     /// The replication's statistics.
     pub tallies: Tallies,
     /// Number of events handled in the last run.
@@ -118,9 +150,22 @@ impl<'c> Replication<'c> {
             rng_arrivals: vec![dummy.clone(); n_ct],
             rng_handling: vec![dummy.clone(); n_ct],
             rng_patience: vec![dummy; n_ct],
+            next_caller: 0,
+            trace: None,
             tallies: Tallies::new(n_ct, n_g, center.n_intervals()),
             events_handled: 0,
         }
+    }
+
+    /// Records every call of the next runs in a trace (for synthetic call
+    /// logs). Costs memory per call: never used by normal runs.
+    pub fn enable_trace(&mut self) {
+        self.trace = Some(Vec::new());
+    }
+
+    /// The calls of the last run, in order of their end, if tracing.
+    pub fn trace(&self) -> Option<&[CallRecord]> {
+        self.trace.as_deref()
     }
 
     fn reset(&mut self, seed: u64, replication: u32) {
@@ -144,6 +189,10 @@ impl<'c> Replication<'c> {
         }
         self.tallies.clear();
         self.events_handled = 0;
+        self.next_caller = 0;
+        if let Some(t) = &mut self.trace {
+            t.clear();
+        }
     }
 
     /// Simulates replication `replication` with master seed `seed`; the
@@ -298,11 +347,13 @@ impl<'c> Replication<'c> {
         if let Some(c) = self.call_cell(ct, cell) {
             c.offered += 1.0;
         }
+        let caller = self.next_caller;
+        self.next_caller = self.next_caller.wrapping_add(1);
         let c = self.c;
         for &g in &c.call_types[ct].routing {
             let g = g as usize;
             if self.staffed[g] > self.busy[g] {
-                self.start_service(now, g, ct, work, 0.0, cell);
+                self.start_service(now, g, ct, work, 0.0, cell, caller);
                 return;
             }
         }
@@ -318,6 +369,7 @@ impl<'c> Replication<'c> {
         s.arrival = now;
         s.work = work;
         s.cell = cell;
+        s.caller = caller;
         s.call_type = ct as u16;
         s.abandoned = false;
         let generation = s.generation;
@@ -330,7 +382,17 @@ impl<'c> Replication<'c> {
         }
     }
 
-    fn start_service(&mut self, now: f64, g: usize, ct: usize, work: f64, wait: f64, cell: u32) {
+    #[allow(clippy::too_many_arguments)]
+    fn start_service(
+        &mut self,
+        now: f64,
+        g: usize,
+        ct: usize,
+        work: f64,
+        wait: f64,
+        cell: u32,
+        caller: u32,
+    ) {
         self.update_area(now, g);
         self.busy[g] += 1;
         self.busy_total += 1;
@@ -347,6 +409,17 @@ impl<'c> Replication<'c> {
             if handling <= hw {
                 c.handled_within += 1.0;
             }
+        }
+        if let Some(t) = &mut self.trace {
+            t.push(CallRecord {
+                caller,
+                call_type: ct as u16,
+                arrival: now - wait,
+                answered: Some(now),
+                end: now + handling,
+                group: Some(g as u16),
+                outcome: Outcome::Answered,
+            });
         }
         self.events.push(
             now + handling,
@@ -386,7 +459,7 @@ impl<'c> Replication<'c> {
             if self.waiting[ct] > 0
                 && let Some(s) = self.pop_waiting(ct)
             {
-                self.start_service(now, g, ct, s.work, now - s.arrival, s.cell);
+                self.start_service(now, g, ct, s.work, now - s.arrival, s.cell, s.caller);
                 return true;
             }
         }
@@ -408,13 +481,25 @@ impl<'c> Replication<'c> {
             return;
         }
         s.abandoned = true;
-        let (ct, cell, wait) = (s.call_type as usize, s.cell, now - s.arrival);
-        self.waiting[ct] -= 1;
+        let s = *s;
+        self.waiting[s.call_type as usize] -= 1;
         self.waiting_total -= 1;
-        self.record_abandon(ct, cell, wait);
+        self.record_abandon(now, &s);
     }
 
-    fn record_abandon(&mut self, ct: usize, cell: u32, wait: f64) {
+    fn record_abandon(&mut self, now: f64, s: &Slot) {
+        let (ct, cell, wait) = (s.call_type as usize, s.cell, now - s.arrival);
+        if let Some(t) = &mut self.trace {
+            t.push(CallRecord {
+                caller: s.caller,
+                call_type: ct as u16,
+                arrival: s.arrival,
+                answered: None,
+                end: now,
+                group: None,
+                outcome: Outcome::Abandoned,
+            });
+        }
         let threshold = self.c.call_types[ct].threshold_s;
         if let Some(c) = self.call_cell(ct, cell) {
             c.abandoned += 1.0;
@@ -430,7 +515,7 @@ impl<'c> Replication<'c> {
         for &ct in &c.services[service].call_types {
             let ct = ct as usize;
             while let Some(s) = self.pop_waiting(ct) {
-                self.record_abandon(ct, s.cell, now - s.arrival);
+                self.record_abandon(now, &s);
             }
         }
     }
