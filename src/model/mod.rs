@@ -17,15 +17,17 @@ use crate::engine::stable_hash;
 use crate::scenario::{AtClose, Scenario};
 pub use dist::Sampler;
 
-/// A constant-rate stretch of a day during which a call type arrives.
+/// A constant-rate stretch of a day during which a call type's demand arrives.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Segment {
     /// Start, seconds after midnight.
     pub start: f64,
     /// End, seconds after midnight.
     pub end: f64,
-    /// Arrival rate, calls per second.
+    /// Demand rate, calls per second (before the day's random factor).
     pub rate: f64,
+    /// Whether the service is open: demand while closed is deferred or lost.
+    pub open: bool,
 }
 
 /// A call type, compiled.
@@ -45,19 +47,36 @@ pub struct CallTypeModel {
     pub patience: Option<Sampler>,
     /// True for evenly spaced arrivals.
     pub deterministic: bool,
-    /// Arrival segments per weekday, Monday first.
-    pub segments: [Vec<Segment>; 7],
+    /// Demand segments of each day of the horizon (volume factors applied).
+    pub days: Vec<Vec<Segment>>,
     /// Groups that serve it, in order of preference.
     pub routing: Vec<u16>,
+    /// Gamma day factor (mean 1) for overdispersion, if any.
+    pub day_factor: Option<rand_distr::Gamma<f64>>,
+    /// Handling-time factor of each day (horizon plus one day of drain).
+    pub handling_factor: Vec<f64>,
+    /// Closed-hours demand: share retrying at opening and their delay.
+    pub closed_retry: Option<(f64, Option<Sampler>)>,
+    /// Redials: probability, delay, attempts at most.
+    pub redial: Option<(f64, Sampler, u32)>,
+    /// After-call work.
+    pub wrap_up: Option<Sampler>,
+    /// Probability of resolution at first contact.
+    pub first_contact_resolution: f64,
 }
 
 /// An agent group, compiled.
 #[derive(Debug, Clone)]
 pub struct GroupModel {
-    /// Call types it serves, in its order of preference.
+    /// Call types it serves, in the order it takes them: higher priority
+    /// class first, then its own skill order.
     pub skills: Vec<u16>,
-    /// Agents per interval of each weekday.
-    pub staffing: [Vec<u32>; 7],
+    /// Agents scheduled in each interval of the horizon plus one day.
+    pub scheduled: Vec<u32>,
+    /// Agents available (scheduled less shrinkage) in each interval.
+    pub available: Vec<u32>,
+    /// Factor on handling times.
+    pub handling_factor: f64,
 }
 
 /// A service, compiled.
@@ -65,9 +84,31 @@ pub struct GroupModel {
 pub struct ServiceModel {
     /// Its call types.
     pub call_types: Vec<u16>,
-    /// Closing instants (seconds after midnight) per weekday at which waiting
-    /// callers are dropped; empty unless `at_close = "drop"`.
-    pub drops: [Vec<f64>; 7],
+    /// Open ranges (seconds after midnight) of each day, horizon plus one day.
+    pub open: Vec<Vec<(u32, u32)>>,
+    /// Closing instants of each day at which waiting callers are dropped;
+    /// empty unless `at_close = "drop"`.
+    pub drops: Vec<Vec<f64>>,
+}
+
+impl ServiceModel {
+    /// The first opening instant at or after `t` (seconds from the horizon
+    /// start), if any before the horizon's end.
+    pub fn next_open(&self, t: f64, days: usize) -> Option<f64> {
+        let first = (t / DAY_S) as usize;
+        for d in first..days.min(self.open.len()) {
+            for &(s, e) in &self.open[d] {
+                let (s, e) = (
+                    d as f64 * DAY_S + f64::from(s),
+                    d as f64 * DAY_S + f64::from(e),
+                );
+                if t < e {
+                    return Some(t.max(s));
+                }
+            }
+        }
+        None
+    }
 }
 
 /// A scenario compiled for simulation: no names, no maps, only indices.
@@ -85,8 +126,6 @@ pub struct Center {
     pub intervals_per_day: usize,
     /// Days in the horizon.
     pub days: usize,
-    /// Weekday index of day 0.
-    pub start_weekday: usize,
     /// Calls arriving before this instant are not counted.
     pub warmup_s: f64,
     /// How long after the horizon's end calls still in the system may finish.
@@ -96,8 +135,13 @@ pub struct Center {
 impl Center {
     /// Compiles a validated scenario.
     pub fn new(sc: &Scenario) -> Center {
-        let interval_s = f64::from(sc.horizon.interval_s);
-        let ipd = sc.horizon.intervals_per_day();
+        let h = &sc.horizon;
+        let interval_s = f64::from(h.interval_s);
+        let ipd = h.intervals_per_day();
+        let days = h.days as usize;
+        // Every per-day table covers the horizon plus one day, in which calls
+        // still in the system are finished.
+        let dates: Vec<_> = (0..=days).map(|d| h.date(d)).collect();
         let call_types = sc
             .call_types
             .iter()
@@ -116,9 +160,29 @@ impl Center {
                     })
                     .collect();
                 routing.sort_unstable();
-                let segments = std::array::from_fn(|d| {
-                    day_segments(&ct.rate_per_s[d], &service.open[d], interval_s)
-                });
+                let keep_closed = ct.closed_hours.is_some();
+                let day_plans = dates[..days]
+                    .iter()
+                    .map(|&date| {
+                        let open = service.hours_on(date, &h.holidays);
+                        let factor = if h.holidays.contains(&date) {
+                            0.0
+                        } else {
+                            ct.volume_factor(date)
+                        };
+                        let rates: Vec<f64> = ct.rate_per_s[date.weekday().index()]
+                            .iter()
+                            .map(|r| r * factor)
+                            .collect();
+                        day_segments(&rates, open, interval_s, keep_closed)
+                    })
+                    .collect();
+                let day_factor = (ct.day_cv > 0.0)
+                    .then(|| {
+                        rand_distr::Gamma::new(1.0 / (ct.day_cv * ct.day_cv), ct.day_cv * ct.day_cv)
+                            .ok()
+                    })
+                    .flatten();
                 CallTypeModel {
                     key: stable_hash(&ct.name),
                     service: ct.service,
@@ -127,38 +191,79 @@ impl Center {
                     handling: Sampler::new(&ct.handling),
                     patience: ct.patience.as_ref().map(Sampler::new),
                     deterministic: ct.process == crate::scenario::ArrivalProcess::Deterministic,
-                    segments,
+                    days: day_plans,
                     routing: routing.into_iter().map(|(_, g)| g as u16).collect(),
+                    day_factor,
+                    handling_factor: dates.iter().map(|&d| ct.handling_factor(d)).collect(),
+                    closed_retry: ct
+                        .closed_hours
+                        .as_ref()
+                        .map(|c| (c.retry_share, c.delay.as_ref().map(Sampler::new))),
+                    redial: ct
+                        .redial
+                        .as_ref()
+                        .map(|r| (r.probability, Sampler::new(&r.delay), r.max_attempts)),
+                    wrap_up: ct.wrap_up.as_ref().map(Sampler::new),
+                    first_contact_resolution: ct.first_contact_resolution,
                 }
             })
             .collect();
         let groups = sc
             .groups
             .iter()
-            .map(|g| GroupModel {
-                skills: g.skills.iter().map(|&s| s as u16).collect(),
-                staffing: g.staffing.clone(),
+            .map(|g| {
+                let mut skills: Vec<(i32, usize, u16)> = g
+                    .skills
+                    .iter()
+                    .enumerate()
+                    .map(|(rank, &c)| (-sc.call_types[c].priority, rank, c as u16))
+                    .collect();
+                skills.sort_unstable();
+                let scheduled: Vec<u32> = dates
+                    .iter()
+                    .flat_map(|d| g.staffing[d.weekday().index()].iter().copied())
+                    .collect();
+                GroupModel {
+                    skills: skills.into_iter().map(|(_, _, c)| c).collect(),
+                    available: scheduled.iter().map(|&n| g.available(n)).collect(),
+                    scheduled,
+                    handling_factor: g.handling_factor,
+                }
             })
             .collect();
         let services = sc
             .services
             .iter()
             .enumerate()
-            .map(|(si, s)| ServiceModel {
-                call_types: (0..sc.call_types.len())
-                    .filter(|&c| sc.call_types[c].service == si)
-                    .map(|c| c as u16)
-                    .collect(),
-                drops: std::array::from_fn(|d| match s.at_close {
-                    AtClose::Serve => Vec::new(),
-                    AtClose::Drop => s.open[d]
-                        .iter()
-                        .filter(|&&(_, e)| {
-                            e < 86_400 || !s.open[(d + 1) % 7].iter().any(|&(b, _)| b == 0)
-                        })
-                        .map(|&(_, e)| f64::from(e))
+            .map(|(si, s)| {
+                let open: Vec<Vec<(u32, u32)>> = dates
+                    .iter()
+                    .map(|&d| s.hours_on(d, &h.holidays).to_vec())
+                    .collect();
+                let drops = (0..open.len())
+                    .map(|d| match s.at_close {
+                        AtClose::Serve => Vec::new(),
+                        // A range ending at 24:00 is no closing when the next day opens at 00:00.
+                        AtClose::Drop => open[d]
+                            .iter()
+                            .filter(|&&(_, e)| {
+                                e < 86_400
+                                    || !open
+                                        .get(d + 1)
+                                        .is_some_and(|n| n.iter().any(|&(b, _)| b == 0))
+                            })
+                            .map(|&(_, e)| f64::from(e))
+                            .collect(),
+                    })
+                    .collect();
+                ServiceModel {
+                    call_types: (0..sc.call_types.len())
+                        .filter(|&c| sc.call_types[c].service == si)
+                        .map(|c| c as u16)
                         .collect(),
-                }),
+                    open,
+                    drops,
+                }
             })
             .collect();
         Center {
@@ -167,8 +272,7 @@ impl Center {
             services,
             interval_s,
             intervals_per_day: ipd,
-            days: sc.horizon.days as usize,
-            start_weekday: sc.horizon.start.weekday().index(),
+            days,
             warmup_s: sc.run.warmup_s,
             drain_limit_s: DAY_S,
         }
@@ -184,60 +288,78 @@ impl Center {
         self.days as f64 * DAY_S
     }
 
-    /// Weekday index of day `d` (which may lie past the horizon).
-    #[inline]
-    pub fn weekday_of_day(&self, d: usize) -> usize {
-        (self.start_weekday + d) % 7
-    }
-
-    /// Agents of group `g` scheduled in interval `k` of the horizon (or after it).
+    /// Agents of group `g` available in interval `k` of the horizon (or of the
+    /// day after it; later intervals repeat that day).
     #[inline]
     pub fn staffing(&self, g: usize, k: usize) -> u32 {
-        let d = k / self.intervals_per_day;
-        self.groups[g].staffing[self.weekday_of_day(d)][k % self.intervals_per_day]
+        let a = &self.groups[g].available;
+        a[k.min(a.len() - 1)]
     }
 
-    /// Expected number of calls offered in one replication (before warm-up).
+    /// Agents of group `g` scheduled in interval `k` (before shrinkage).
+    #[inline]
+    pub fn scheduled(&self, g: usize, k: usize) -> u32 {
+        let a = &self.groups[g].scheduled;
+        a[k.min(a.len() - 1)]
+    }
+
+    /// Expected number of calls reaching an open service in one replication
+    /// (before warm-up, redials and deferred closed-hours demand).
     pub fn expected_calls(&self) -> f64 {
-        (0..self.days)
-            .map(|d| {
-                let w = self.weekday_of_day(d);
-                self.call_types
-                    .iter()
-                    .map(|c| {
-                        c.segments[w]
-                            .iter()
-                            .map(|s| (s.end - s.start) * s.rate)
-                            .sum::<f64>()
-                    })
-                    .sum::<f64>()
-            })
+        self.call_types
+            .iter()
+            .flat_map(|c| c.days.iter().flatten())
+            .filter(|s| s.open)
+            .map(|s| (s.end - s.start) * s.rate)
             .sum()
     }
 }
 
-/// Splits a day into constant-rate open segments: intervals intersected with
-/// opening hours, zero rates dropped, equal neighbours merged.
-fn day_segments(rates: &[f64], open: &[(u32, u32)], interval_s: f64) -> Vec<Segment> {
+/// Splits a day into constant-rate segments: intervals cut at the opening
+/// hours, zero rates dropped, equal neighbours merged. Closed stretches are
+/// kept (with `open = false`) only when `keep_closed` is set.
+fn day_segments(
+    rates: &[f64],
+    open: &[(u32, u32)],
+    interval_s: f64,
+    keep_closed: bool,
+) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();
+    let mut push = |start: f64, end: f64, rate: f64, is_open: bool| {
+        if end <= start {
+            return;
+        }
+        match out.last_mut() {
+            Some(last) if last.end == start && last.rate == rate && last.open == is_open => {
+                last.end = end
+            }
+            _ => out.push(Segment {
+                start,
+                end,
+                rate,
+                open: is_open,
+            }),
+        }
+    };
     for (k, &rate) in rates.iter().enumerate() {
         if rate <= 0.0 {
             continue;
         }
         let (a, b) = (k as f64 * interval_s, (k + 1) as f64 * interval_s);
+        let mut t = a;
         for &(s, e) in open {
             let (s, e) = (a.max(f64::from(s)), b.min(f64::from(e)));
             if e <= s {
                 continue;
             }
-            match out.last_mut() {
-                Some(last) if last.end == s && last.rate == rate => last.end = e,
-                _ => out.push(Segment {
-                    start: s,
-                    end: e,
-                    rate,
-                }),
+            if keep_closed {
+                push(t, s, rate, false);
             }
+            push(s, e, rate, true);
+            t = e;
+        }
+        if keep_closed {
+            push(t, b, rate, false);
         }
     }
     out
@@ -250,39 +372,40 @@ mod tests {
     #[test]
     fn segments_follow_rates_and_opening_hours() {
         let rates = [0.0, 1.0, 1.0, 2.0];
-        let segs = day_segments(&rates, &[(0, 86_400)], 21_600.0);
+        let seg = |start, end, rate, open| Segment {
+            start,
+            end,
+            rate,
+            open,
+        };
+        let segs = day_segments(&rates, &[(0, 86_400)], 21_600.0, false);
         assert_eq!(
             segs,
             vec![
-                Segment {
-                    start: 21_600.0,
-                    end: 64_800.0,
-                    rate: 1.0
-                },
-                Segment {
-                    start: 64_800.0,
-                    end: 86_400.0,
-                    rate: 2.0
-                }
+                seg(21_600.0, 64_800.0, 1.0, true),
+                seg(64_800.0, 86_400.0, 2.0, true)
             ]
         );
-        let segs = day_segments(&rates, &[(30_000, 40_000), (70_000, 80_000)], 21_600.0);
-        assert_eq!(segs.len(), 2);
+        let open = [(30_000, 40_000), (70_000, 80_000)];
+        let segs = day_segments(&rates, &open, 21_600.0, false);
         assert_eq!(
-            segs[0],
-            Segment {
-                start: 30_000.0,
-                end: 40_000.0,
-                rate: 1.0
-            }
+            segs,
+            vec![
+                seg(30_000.0, 40_000.0, 1.0, true),
+                seg(70_000.0, 80_000.0, 2.0, true)
+            ]
         );
+        let segs = day_segments(&rates, &open, 21_600.0, true);
         assert_eq!(
-            segs[1],
-            Segment {
-                start: 70_000.0,
-                end: 80_000.0,
-                rate: 2.0
-            }
+            segs,
+            vec![
+                seg(21_600.0, 30_000.0, 1.0, false),
+                seg(30_000.0, 40_000.0, 1.0, true),
+                seg(40_000.0, 64_800.0, 1.0, false),
+                seg(64_800.0, 70_000.0, 2.0, false),
+                seg(70_000.0, 80_000.0, 2.0, true),
+                seg(80_000.0, 86_400.0, 2.0, false),
+            ]
         );
     }
 }

@@ -10,18 +10,31 @@
 use std::collections::VecDeque;
 
 use rand::RngExt;
-use rand_distr::Exp1;
+use rand_distr::{Distribution, Exp1};
 
 use super::Center;
 use crate::calendar::DAY_S;
 use crate::engine::{EventQueue, Rng, Stream, stream};
 use crate::stats::cells::{CallCell, Tallies};
 
-/// Everything that happens in the simulated center, except arrivals, which
-/// are kept apart (see [`Replication::run`]).
+/// Everything that happens in the simulated center, except first arrivals of
+/// the arrival processes, which are kept apart (see [`Replication::run`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
-    /// An agent of `group` finishes a call of `call_type`.
+    /// A caller reaches the queue later than the arrival process drew it: a
+    /// redial (`attempt` >= 1) or a caller deferred from closed hours
+    /// (`attempt` = 0).
+    Arrive {
+        /// Call type index.
+        call_type: u16,
+        /// Attempts made before this one.
+        attempt: u8,
+        /// Caller id.
+        caller: u32,
+        /// Interval of the caller's first attempt (`NO_CELL` if not counted yet).
+        first_cell: u32,
+    },
+    /// An agent of `group` finishes a call (talk and after-call work).
     ServiceEnd {
         /// Agent group index.
         group: u16,
@@ -41,7 +54,8 @@ pub enum Event {
     Close(u16),
 }
 
-const NO_CELL: u32 = u32::MAX;
+/// Marks a call that is not counted (warm-up).
+pub const NO_CELL: u32 = u32::MAX;
 
 /// How a traced call ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,10 +92,25 @@ struct Slot {
     arrival: f64,
     work: f64,
     cell: u32,
+    first_cell: u32,
     caller: u32,
     generation: u32,
     call_type: u16,
+    attempt: u8,
+    resolved: bool,
     abandoned: bool,
+}
+
+/// A caller about to be served or queued: what was drawn at arrival.
+#[derive(Debug, Clone, Copy)]
+struct Caller {
+    arrival: f64,
+    work: f64,
+    cell: u32,
+    first_cell: u32,
+    caller: u32,
+    call_type: u16,
+    resolved: bool,
 }
 
 /// Where a call type's arrival process stands.
@@ -90,9 +119,11 @@ struct ArrivalState {
     t: f64,
     day: u32,
     segment: u32,
-    /// End and rate of the current segment (`end` = 0 when not entered yet).
+    /// End, rate (day factor applied) and openness of the current segment
+    /// (`end` = 0 before the first).
     end: f64,
     rate: f64,
+    open: bool,
 }
 
 /// Reusable state of a replication. Create one per thread with
@@ -114,9 +145,11 @@ pub struct Replication<'c> {
     present_area: Vec<f64>,
     arrivals: Vec<ArrivalState>,
     next_arrival: Vec<f64>,
+    day_factor: Vec<Vec<f64>>,
     rng_arrivals: Vec<Rng>,
     rng_handling: Vec<Rng>,
     rng_patience: Vec<Rng>,
+    rng_decisions: Vec<Rng>,
     next_caller: u32,
     trace: Option<Vec<CallRecord>>,
     /// The replication's statistics.
@@ -147,9 +180,11 @@ impl<'c> Replication<'c> {
             present_area: vec![0.0; n_g],
             arrivals: vec![ArrivalState::default(); n_ct],
             next_arrival: vec![f64::INFINITY; n_ct],
+            day_factor: vec![vec![1.0; center.days]; n_ct],
             rng_arrivals: vec![dummy.clone(); n_ct],
             rng_handling: vec![dummy.clone(); n_ct],
-            rng_patience: vec![dummy; n_ct],
+            rng_patience: vec![dummy.clone(); n_ct],
+            rng_decisions: vec![dummy; n_ct],
             next_caller: 0,
             trace: None,
             tallies: Tallies::new(n_ct, n_g, center.n_intervals()),
@@ -186,6 +221,16 @@ impl<'c> Replication<'c> {
             self.rng_arrivals[i] = stream(seed, replication, ct.key, Stream::Arrivals);
             self.rng_handling[i] = stream(seed, replication, ct.key, Stream::Handling);
             self.rng_patience[i] = stream(seed, replication, ct.key, Stream::Patience);
+            self.rng_decisions[i] = stream(seed, replication, ct.key, Stream::Decisions);
+            match &ct.day_factor {
+                Some(g) => {
+                    let mut rng = stream(seed, replication, ct.key, Stream::DayFactor);
+                    self.day_factor[i]
+                        .iter_mut()
+                        .for_each(|f| *f = g.sample(&mut rng));
+                }
+                None => self.day_factor[i].fill(1.0),
+            }
         }
         self.tallies.clear();
         self.events_handled = 0;
@@ -205,15 +250,21 @@ impl<'c> Replication<'c> {
         let (mut arrival_t, mut arrival_ct) = self.earliest_arrival();
         self.events.push(0.0, Event::IntervalStart(0));
         loop {
-            // Arrivals are kept out of the heap (one pending per call type):
-            // the earliest one is handled when it comes strictly before the
-            // earliest event, so at equal times an agent freed or a shift
-            // started is there for the arriving caller.
+            // The arrival processes are kept out of the heap (one pending
+            // arrival per call type): the earliest is handled when it comes
+            // strictly before the earliest event, so at equal times an agent
+            // freed or a shift started is there for the arriving caller.
             if arrival_t < self.events.peek_time() {
                 self.events_handled += 1;
+                let open = self.arrivals[arrival_ct].open;
                 self.next_arrival[arrival_ct] =
                     self.draw_next_arrival(arrival_ct).unwrap_or(f64::INFINITY);
-                self.on_arrival(arrival_t, arrival_ct);
+                if open {
+                    let caller = self.new_caller();
+                    self.on_arrival(arrival_t, arrival_ct, 0, caller, None);
+                } else {
+                    self.on_closed_demand(arrival_t, arrival_ct);
+                }
                 (arrival_t, arrival_ct) = self.earliest_arrival();
                 continue;
             }
@@ -222,6 +273,15 @@ impl<'c> Replication<'c> {
             };
             self.events_handled += 1;
             match event {
+                Event::Arrive {
+                    call_type,
+                    attempt,
+                    caller,
+                    first_cell,
+                } => {
+                    let first = (attempt > 0).then_some(first_cell);
+                    self.on_arrival(now, call_type as usize, attempt, caller, first);
+                }
                 Event::ServiceEnd { group, call_type } => {
                     self.on_service_end(now, group as usize, call_type as usize)
                 }
@@ -231,6 +291,12 @@ impl<'c> Replication<'c> {
             }
         }
         self.tallies.unfinished = f64::from(self.waiting_total);
+    }
+
+    fn new_caller(&mut self) -> u32 {
+        let c = self.next_caller;
+        self.next_caller = self.next_caller.wrapping_add(1);
+        c
     }
 
     /// The earliest pending arrival: (time, call type); infinite when none.
@@ -245,7 +311,8 @@ impl<'c> Replication<'c> {
         best
     }
 
-    /// The next arrival instant of call type `ct`, or `None` after the horizon.
+    /// The next demand instant of call type `ct` (the segment it falls in is
+    /// left in the arrival state), or `None` after the horizon.
     /// Piecewise-constant Poisson arrivals are drawn exactly: a gap that
     /// crosses a segment's end is discarded and drawing restarts at the next
     /// segment, which the memoryless property makes exact.
@@ -253,15 +320,17 @@ impl<'c> Replication<'c> {
         let model = &self.c.call_types[ct];
         let st = &mut self.arrivals[ct];
         let rng = &mut self.rng_arrivals[ct];
-        // Fast path: the next arrival falls in the current segment.
-        if st.t < st.end {
-            let gap = if model.deterministic {
-                1.0 / st.rate
+        let gap = |rng: &mut Rng, rate: f64| {
+            if model.deterministic {
+                1.0 / rate
             } else {
                 let e: f64 = rng.sample(Exp1);
-                e / st.rate
-            };
-            let t = st.t + gap;
+                e / rate
+            }
+        };
+        // Fast path: the next arrival falls in the current segment.
+        if st.t < st.end {
+            let t = st.t + gap(rng, st.rate);
             if t < st.end {
                 st.t = t;
                 return Some(t);
@@ -271,10 +340,7 @@ impl<'c> Replication<'c> {
         }
         loop {
             let day = st.day as usize;
-            if day >= self.c.days {
-                return None;
-            }
-            let segs = &model.segments[(self.c.start_weekday + day) % 7];
+            let segs = model.days.get(day)?;
             let Some(seg) = segs.get(st.segment as usize) else {
                 st.day += 1;
                 st.segment = 0;
@@ -282,21 +348,23 @@ impl<'c> Replication<'c> {
             };
             let base = day as f64 * DAY_S;
             let (start, end) = (base + seg.start, base + seg.end);
+            let rate = seg.rate * self.day_factor[ct][day];
             if st.t < start {
                 st.t = start;
             }
-            let gap = if model.deterministic {
-                1.0 / seg.rate
-            } else {
-                let e: f64 = rng.sample(Exp1);
-                e / seg.rate
-            };
-            let t = st.t + gap;
-            if t < end {
-                st.t = t;
-                st.end = end;
-                st.rate = seg.rate;
-                return Some(t);
+            if rate > 0.0 {
+                let t = st.t + gap(rng, rate);
+                if t < end {
+                    *st = ArrivalState {
+                        t,
+                        day: st.day,
+                        segment: st.segment,
+                        end,
+                        rate,
+                        open: seg.open,
+                    };
+                    return Some(t);
+                }
             }
             st.t = end;
             st.segment += 1;
@@ -334,26 +402,86 @@ impl<'c> Replication<'c> {
         self.last_change[g] = now;
     }
 
-    fn on_arrival(&mut self, now: f64, ct: usize) {
+    /// A caller wanted to call while the service was closed: they call at
+    /// the next opening (after a delay) or give up.
+    fn on_closed_demand(&mut self, now: f64, ct: usize) {
+        let c = self.c;
+        let model = &c.call_types[ct];
+        let Some((share, delay)) = &model.closed_retry else {
+            return;
+        };
+        let u: f64 = self.rng_decisions[ct].random();
+        let at = c.services[model.service].next_open(now, c.days);
+        match at {
+            Some(open) if u < *share => {
+                let d = delay
+                    .as_ref()
+                    .map_or(0.0, |s| s.sample(&mut self.rng_decisions[ct]));
+                let caller = self.new_caller();
+                self.events.push(
+                    open + d,
+                    Event::Arrive {
+                        call_type: ct as u16,
+                        attempt: 0,
+                        caller,
+                        first_cell: NO_CELL,
+                    },
+                );
+            }
+            _ => {
+                let cell = self.cell_of(now);
+                if let Some(cc) = self.call_cell(ct, cell) {
+                    cc.lost_while_closed += 1.0;
+                }
+            }
+        }
+    }
+
+    /// A caller reaches the queue. `first_cell` is `None` for a first attempt.
+    fn on_arrival(
+        &mut self,
+        now: f64,
+        ct: usize,
+        attempt: u8,
+        caller: u32,
+        first_cell: Option<u32>,
+    ) {
         let model = &self.c.call_types[ct];
-        // Both values are drawn for every caller, answered at once or not, so
+        // Every value is drawn for every caller, answered at once or not, so
         // the i-th caller is the same in every scenario run with this seed.
         let work = model.handling.sample(&mut self.rng_handling[ct]);
         let patience = match &model.patience {
             Some(p) => p.sample(&mut self.rng_patience[ct]),
             None => f64::INFINITY,
         };
+        let resolved = model.first_contact_resolution >= 1.0 || {
+            let u: f64 = self.rng_decisions[ct].random();
+            u < model.first_contact_resolution
+        };
         let cell = self.cell_of(now);
+        let first_cell = first_cell.unwrap_or(cell);
         if let Some(c) = self.call_cell(ct, cell) {
             c.offered += 1.0;
         }
-        let caller = self.next_caller;
-        self.next_caller = self.next_caller.wrapping_add(1);
+        if attempt == 0
+            && let Some(c) = self.call_cell(ct, first_cell)
+        {
+            c.callers += 1.0;
+        }
+        let call = Caller {
+            arrival: now,
+            work,
+            cell,
+            first_cell,
+            caller,
+            call_type: ct as u16,
+            resolved,
+        };
         let c = self.c;
         for &g in &c.call_types[ct].routing {
             let g = g as usize;
             if self.staffed[g] > self.busy[g] {
-                self.start_service(now, g, ct, work, 0.0, cell, caller);
+                self.start_service(now, g, &call);
                 return;
             }
         }
@@ -366,12 +494,18 @@ impl<'c> Replication<'c> {
             }
         };
         let s = &mut self.slots[slot as usize];
-        s.arrival = now;
-        s.work = work;
-        s.cell = cell;
-        s.caller = caller;
-        s.call_type = ct as u16;
-        s.abandoned = false;
+        *s = Slot {
+            arrival: now,
+            work,
+            cell,
+            first_cell,
+            caller,
+            generation: s.generation,
+            call_type: ct as u16,
+            attempt,
+            resolved,
+            abandoned: false,
+        };
         let generation = s.generation;
         self.queues[ct].push_back(slot);
         self.waiting[ct] += 1;
@@ -382,39 +516,43 @@ impl<'c> Replication<'c> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn start_service(
-        &mut self,
-        now: f64,
-        g: usize,
-        ct: usize,
-        work: f64,
-        wait: f64,
-        cell: u32,
-        caller: u32,
-    ) {
+    fn start_service(&mut self, now: f64, g: usize, call: &Caller) {
         self.update_area(now, g);
         self.busy[g] += 1;
         self.busy_total += 1;
-        let handling = work;
-        let model = &self.c.call_types[ct];
+        let ct = call.call_type as usize;
+        let c = self.c;
+        let model = &c.call_types[ct];
+        let day = ((now / DAY_S) as usize).min(model.handling_factor.len() - 1);
+        let handling = call.work * model.handling_factor[day] * c.groups[g].handling_factor;
+        let wrap = model
+            .wrap_up
+            .as_ref()
+            .map_or(0.0, |w| w.sample(&mut self.rng_decisions[ct]));
+        let wait = now - call.arrival;
         let (threshold, hw) = (model.threshold_s, model.handled_within_s);
-        if let Some(c) = self.call_cell(ct, cell) {
-            c.answered += 1.0;
-            c.wait_answered_s += wait;
-            c.handling_s += handling;
+        if let Some(cc) = self.call_cell(ct, call.cell) {
+            cc.answered += 1.0;
+            cc.wait_answered_s += wait;
+            cc.handling_s += handling;
             if wait <= threshold {
-                c.answered_within += 1.0;
+                cc.answered_within += 1.0;
             }
             if handling <= hw {
-                c.handled_within += 1.0;
+                cc.handled_within += 1.0;
             }
+            if call.resolved {
+                cc.resolved += 1.0;
+            }
+        }
+        if let Some(cc) = self.call_cell(ct, call.first_cell) {
+            cc.callers_answered += 1.0;
         }
         if let Some(t) = &mut self.trace {
             t.push(CallRecord {
-                caller,
+                caller: call.caller,
                 call_type: ct as u16,
-                arrival: now - wait,
+                arrival: call.arrival,
                 answered: Some(now),
                 end: now + handling,
                 group: Some(g as u16),
@@ -422,7 +560,7 @@ impl<'c> Replication<'c> {
             });
         }
         self.events.push(
-            now + handling,
+            now + handling + wrap,
             Event::ServiceEnd {
                 group: g as u16,
                 call_type: ct as u16,
@@ -459,7 +597,16 @@ impl<'c> Replication<'c> {
             if self.waiting[ct] > 0
                 && let Some(s) = self.pop_waiting(ct)
             {
-                self.start_service(now, g, ct, s.work, now - s.arrival, s.cell, s.caller);
+                let call = Caller {
+                    arrival: s.arrival,
+                    work: s.work,
+                    cell: s.cell,
+                    first_cell: s.first_cell,
+                    caller: s.caller,
+                    call_type: s.call_type,
+                    resolved: s.resolved,
+                };
+                self.start_service(now, g, &call);
                 return true;
             }
         }
@@ -487,6 +634,7 @@ impl<'c> Replication<'c> {
         self.record_abandon(now, &s);
     }
 
+    /// Counts an abandonment and decides whether the caller calls again.
     fn record_abandon(&mut self, now: f64, s: &Slot) {
         let (ct, cell, wait) = (s.call_type as usize, s.cell, now - s.arrival);
         if let Some(t) = &mut self.trace {
@@ -500,13 +648,35 @@ impl<'c> Replication<'c> {
                 outcome: Outcome::Abandoned,
             });
         }
-        let threshold = self.c.call_types[ct].threshold_s;
-        if let Some(c) = self.call_cell(ct, cell) {
-            c.abandoned += 1.0;
-            c.wait_abandoned_s += wait;
+        let c = self.c;
+        let threshold = c.call_types[ct].threshold_s;
+        if let Some(cc) = self.call_cell(ct, cell) {
+            cc.abandoned += 1.0;
+            cc.wait_abandoned_s += wait;
             if wait <= threshold {
-                c.abandoned_within += 1.0;
+                cc.abandoned_within += 1.0;
             }
+        }
+        if let Some((p, delay, max)) = &c.call_types[ct].redial
+            && u32::from(s.attempt) + 1 < *max
+        {
+            let u: f64 = self.rng_decisions[ct].random();
+            if u < *p {
+                let d = delay.sample(&mut self.rng_decisions[ct]);
+                self.events.push(
+                    now + d,
+                    Event::Arrive {
+                        call_type: ct as u16,
+                        attempt: s.attempt + 1,
+                        caller: s.caller,
+                        first_cell: s.first_cell,
+                    },
+                );
+                return;
+            }
+        }
+        if let Some(cc) = self.call_cell(ct, s.first_cell) {
+            cc.callers_lost += 1.0;
         }
     }
 
@@ -526,10 +696,9 @@ impl<'c> Replication<'c> {
         // Close the books of the interval that just ended.
         if k >= 1 {
             let prev = k - 1;
-            let record = prev < n;
             for g in 0..c.groups.len() {
                 self.update_area(now, g);
-                if record {
+                if prev < n {
                     let cell = &mut self.tallies.groups[g][prev];
                     cell.busy_s += self.busy_area[g];
                     cell.present_s += self.present_area[g];
@@ -541,9 +710,8 @@ impl<'c> Replication<'c> {
         // A new day: schedule the closings that drop waiting callers.
         if k % c.intervals_per_day == 0 && k < n {
             let day = k / c.intervals_per_day;
-            let w = c.weekday_of_day(day);
             for (s, svc) in c.services.iter().enumerate() {
-                for &t in &svc.drops[w] {
+                for &t in &svc.drops[day] {
                     self.events
                         .push(day as f64 * DAY_S + t, Event::Close(s as u16));
                 }
@@ -551,12 +719,12 @@ impl<'c> Replication<'c> {
         }
         // Staffing of the new interval. Agents whose shift ends finish their
         // call first: they leave when it ends (see `on_service_end`).
+        let counted = (k + 1) as f64 * c.interval_s - (k as f64 * c.interval_s).max(c.warmup_s);
         for g in 0..c.groups.len() {
-            let staffed = c.staffing(g, k);
-            let counted = (k + 1) as f64 * c.interval_s - (k as f64 * c.interval_s).max(c.warmup_s);
             if k < n && counted > 0.0 {
-                self.tallies.groups[g][k].scheduled_s += f64::from(staffed) * counted;
+                self.tallies.groups[g][k].scheduled_s += f64::from(c.scheduled(g, k)) * counted;
             }
+            let staffed = c.staffing(g, k);
             if staffed != self.staffed[g] {
                 self.update_area(now, g);
                 self.staffed[g] = staffed;

@@ -17,6 +17,9 @@ use std::path::Path;
 use crate::calendar::{Date, Weekday};
 pub use error::{Issue, ScenarioError};
 
+/// Open ranges (seconds after midnight) for each weekday, Monday first.
+pub type WeekHours = [Vec<(u32, u32)>; 7];
+
 /// The simulated period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Horizon {
@@ -26,6 +29,8 @@ pub struct Horizon {
     pub days: u32,
     /// Statistics and staffing interval, seconds (divides a day).
     pub interval_s: u32,
+    /// Public holidays: services closed, no arrivals.
+    pub holidays: Vec<Date>,
 }
 
 impl Horizon {
@@ -84,6 +89,8 @@ pub struct Targets {
     pub handled_within_s: Option<f64>,
     /// Target share of answered calls with handling time within the limit.
     pub handled_within_share: Option<f64>,
+    /// Target share of answered calls resolved at first contact.
+    pub first_contact_resolution: Option<f64>,
 }
 
 /// A service: opening hours per weekday and targets.
@@ -93,10 +100,92 @@ pub struct Service {
     pub name: String,
     /// Open ranges (seconds after midnight) for each weekday, Monday first.
     pub open: [Vec<(u32, u32)>; 7],
+    /// New opening hours from a date on, in date order.
+    pub open_changes: Vec<(Date, WeekHours)>,
     /// Callers waiting at closing.
     pub at_close: AtClose,
     /// SLA targets.
     pub targets: Targets,
+}
+
+impl Service {
+    /// Opening hours on `date` (closed on holidays).
+    pub fn hours_on<'a>(&'a self, date: Date, holidays: &[Date]) -> &'a [(u32, u32)] {
+        if holidays.contains(&date) {
+            return &[];
+        }
+        let w = date.weekday().index();
+        self.open_changes
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= date)
+            .map_or(&self.open[w], |(_, o)| &o[w])
+    }
+}
+
+/// A volume multiplier over a date range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VolumeFactor {
+    /// First date.
+    pub from: Date,
+    /// Last date, inclusive; `None` = open-ended.
+    pub to: Option<Date>,
+    /// Multiplier.
+    pub factor: f64,
+}
+
+/// Demand while the service is closed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClosedHours {
+    /// Share who call at opening; the others give up.
+    pub retry_share: f64,
+    /// Delay after opening before they call (`None`: at opening).
+    pub delay: Option<DurationDist>,
+}
+
+/// Redials after abandonment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redial {
+    /// Probability of calling again after abandoning.
+    pub probability: f64,
+    /// Delay before calling again.
+    pub delay: DurationDist,
+    /// Attempts at most, first call included.
+    pub max_attempts: u32,
+}
+
+/// A handling-time factor over a date range, with an optional learning curve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandlingEffect {
+    /// First date.
+    pub from: Date,
+    /// Last date, inclusive; `None` = open-ended.
+    pub to: Option<Date>,
+    /// Factor before training.
+    pub factor: f64,
+    /// Training date, if any.
+    pub training: Option<Date>,
+    /// Half-life of the extra time after training, days.
+    pub half_life_days: f64,
+    /// Factor the learning curve tends to.
+    pub floor: f64,
+}
+
+impl HandlingEffect {
+    /// The factor on `date`: 1 outside the range; `factor` before training;
+    /// after training `floor + (factor - floor) * 2^(-days since training / half-life)`.
+    pub fn factor_on(&self, date: Date) -> f64 {
+        if date < self.from || self.to.is_some_and(|t| date > t) {
+            return 1.0;
+        }
+        match self.training {
+            Some(t) if date >= t => {
+                let days = date.days_since(t) as f64;
+                self.floor + (self.factor - self.floor) * 0.5f64.powf(days / self.half_life_days)
+            }
+            _ => self.factor,
+        }
+    }
 }
 
 /// A distribution of durations, in seconds, with validated parameters.
@@ -172,6 +261,41 @@ pub struct CallType {
     pub handling: DurationDist,
     /// Patience; `None` means callers never abandon.
     pub patience: Option<DurationDist>,
+    /// Priority class (higher is served first).
+    pub priority: i32,
+    /// Volume multipliers over date ranges.
+    pub volume_factors: Vec<VolumeFactor>,
+    /// Coefficient of variation of the daily gamma volume factor (0: none).
+    pub day_cv: f64,
+    /// Demand while closed; `None`: no call arrives while closed.
+    pub closed_hours: Option<ClosedHours>,
+    /// Redials after abandonment.
+    pub redial: Option<Redial>,
+    /// Handling-time effects.
+    pub handling_effects: Vec<HandlingEffect>,
+    /// After-call work.
+    pub wrap_up: Option<DurationDist>,
+    /// Probability that an answered call is resolved at first contact.
+    pub first_contact_resolution: f64,
+}
+
+impl CallType {
+    /// Product of the volume factors in force on `date`.
+    pub fn volume_factor(&self, date: Date) -> f64 {
+        self.volume_factors
+            .iter()
+            .filter(|v| date >= v.from && v.to.is_none_or(|t| date <= t))
+            .map(|v| v.factor)
+            .product()
+    }
+
+    /// Product of the handling-time effects in force on `date`.
+    pub fn handling_factor(&self, date: Date) -> f64 {
+        self.handling_effects
+            .iter()
+            .map(|e| e.factor_on(date))
+            .product()
+    }
 }
 
 /// An agent group.
@@ -181,8 +305,19 @@ pub struct AgentGroup {
     pub name: String,
     /// Call types served, most preferred first (indices into [`Scenario::call_types`]).
     pub skills: Vec<usize>,
-    /// Agents on duty per interval of each weekday.
+    /// Agents scheduled per interval of each weekday (from `agents` and `shifts`).
     pub staffing: [Vec<u32>; 7],
+    /// Share of scheduled agents not available.
+    pub shrinkage: f64,
+    /// Factor on the handling times of this group.
+    pub handling_factor: f64,
+}
+
+impl AgentGroup {
+    /// Agents available when `scheduled` are scheduled: `round(scheduled * (1 - shrinkage))`.
+    pub fn available(&self, scheduled: u32) -> u32 {
+        (f64::from(scheduled) * (1.0 - self.shrinkage)).round() as u32
+    }
 }
 
 /// A validated scenario. Construct it with [`Scenario::load`] or [`Scenario::from_toml`].

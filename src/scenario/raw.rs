@@ -46,6 +46,8 @@ pub struct RawHorizon {
     pub end: Option<Datetime>,
     /// Statistics and staffing granularity in minutes; must divide 1440 (default 30).
     pub interval_minutes: Option<f64>,
+    /// Public holidays: every service is closed and no call arrives.
+    pub holidays: Option<Vec<Datetime>>,
 }
 
 /// `[run]`: how many replications and which seed.
@@ -84,6 +86,8 @@ pub struct RawService {
     /// or per weekday `{ mon-fri = "08:00-18:00", sat = "08:00-13:00" }` (unlisted days are closed).
     /// Default: open around the clock.
     pub open: Option<PerWeekday<String>>,
+    /// Opening hours that change from a date on (e.g. opening at 7:00 from March).
+    pub open_changes: Option<Vec<RawOpenChange>>,
     /// Callers still waiting when the service closes: `"serve"` (default) or `"drop"`.
     pub at_close: Option<String>,
     /// SLA targets.
@@ -105,6 +109,97 @@ pub struct RawTargets {
     pub handled_within_s: Option<f64>,
     /// Target share of answered calls handled within `handled_within_s`.
     pub handled_within_share: Option<f64>,
+    /// Target share of answered calls resolved at first contact.
+    pub first_contact_resolution: Option<f64>,
+}
+
+/// New opening hours from a date on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOpenChange {
+    /// First date with the new hours.
+    pub from: Datetime,
+    /// The new hours, as in `open`.
+    pub open: PerWeekday<String>,
+}
+
+/// A multiplier of a call type's volume over a date range.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVolumeFactor {
+    /// First date.
+    pub from: Datetime,
+    /// Last date, inclusive (default: to the end of the horizon).
+    pub to: Option<Datetime>,
+    /// Multiplier (e.g. 1.35 for +35%).
+    pub factor: f64,
+}
+
+/// What callers do when they want to call while the service is closed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClosedHours {
+    /// Share of them who call at opening (after `delay`); the rest give up.
+    pub retry_share: f64,
+    /// Delay after the opening time before they call.
+    pub delay: Option<RawDist>,
+}
+
+/// Callers who abandon and call again.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRedial {
+    /// Probability that a caller who abandoned calls again.
+    pub probability: f64,
+    /// Delay between the abandonment and the new call.
+    pub delay: RawDist,
+    /// Attempts at most, first call included (default 10).
+    pub max_attempts: Option<f64>,
+}
+
+/// A factor on handling times over a date range, optionally fading after a
+/// training date with a learning curve.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHandlingEffect {
+    /// First date.
+    pub from: Datetime,
+    /// Last date, inclusive (default: to the end of the horizon).
+    pub to: Option<Datetime>,
+    /// Factor on handling time (e.g. 1.3 = 30% slower).
+    pub factor: f64,
+    /// Training date: from then on the extra time decays exponentially.
+    pub training: Option<Datetime>,
+    /// Half-life of the extra time after training, days (default 14).
+    pub half_life_days: Option<f64>,
+    /// Factor the learning curve tends to (default 1).
+    pub floor: Option<f64>,
+}
+
+/// A shift of an agent group.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShift {
+    /// Start, `HH:MM`, on an interval boundary.
+    pub start: String,
+    /// Length in hours (a whole number of intervals).
+    pub hours: f64,
+    /// Weekdays it runs (`mon-fri`, `all`...); default `all`.
+    pub days: Option<String>,
+    /// Agents on this shift.
+    pub count: f64,
+    /// Breaks, each `{ at = "11:00", minutes = 30 }`, on interval boundaries.
+    pub breaks: Option<Vec<RawBreak>>,
+}
+
+/// A break within a shift.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreak {
+    /// Start, `HH:MM`.
+    pub at: String,
+    /// Length in minutes (a whole number of intervals).
+    pub minutes: f64,
 }
 
 /// `[[call_type]]`: one kind of call with its own arrivals and times.
@@ -121,6 +216,24 @@ pub struct RawCallType {
     pub handling: RawDist,
     /// Patience before abandoning; omitted means callers never abandon.
     pub patience: Option<RawDist>,
+    /// Priority class: agents take waiting calls of a higher class first (default 0).
+    pub priority: Option<f64>,
+    /// Volume multipliers over date ranges (launch weeks, a bonus adding 35%).
+    pub volume_factors: Option<Vec<RawVolumeFactor>>,
+    /// Day-to-day overdispersion: coefficient of variation of a gamma factor
+    /// with mean 1 drawn per day and shared by the day's intervals (default 0).
+    pub day_cv: Option<f64>,
+    /// Demand while the service is closed: callers retry at opening or give up.
+    /// Without it, no call arrives while the service is closed.
+    pub closed_hours: Option<RawClosedHours>,
+    /// Redials after abandonment.
+    pub redial: Option<RawRedial>,
+    /// Handling-time factors over date ranges (e.g. two booking applications at once).
+    pub handling_effects: Option<Vec<RawHandlingEffect>>,
+    /// After-call work: the agent stays busy, the caller is gone.
+    pub wrap_up: Option<RawDist>,
+    /// Probability that an answered call is resolved at first contact (default 1).
+    pub first_contact_resolution: Option<f64>,
 }
 
 /// A number or a list of numbers.
@@ -173,7 +286,14 @@ pub struct RawAgentGroup {
     /// Call types this group serves, most preferred first.
     pub skills: Vec<String>,
     /// Agents on duty: a constant, a list per interval from `from`, or per weekday.
-    pub agents: PerWeekday<NumOrList>,
+    /// Shifts, if any, add to it. One of `agents` and `shifts` is required.
+    pub agents: Option<PerWeekday<NumOrList>>,
     /// Clock time of the first value of an `agents` list (default "00:00").
     pub from: Option<String>,
+    /// Shifts: each adds `count` agents over its hours, less its breaks.
+    pub shifts: Option<Vec<RawShift>>,
+    /// Share of scheduled agents not available (absence, meetings); default 0.
+    pub shrinkage: Option<f64>,
+    /// Factor on the handling times of this group's agents (e.g. 1.2 while learning); default 1.
+    pub handling_factor: Option<f64>,
 }

@@ -7,11 +7,12 @@ use std::fmt::Display;
 use super::error::{Issue, ScenarioError, line_col};
 use super::locate::Locator;
 use super::raw::{
-    NumOrList, PerWeekday, RawArrivals, RawCallType, RawDist, RawScenario, RawService,
+    NumOrList, PerWeekday, RawAgentGroup, RawArrivals, RawCallType, RawDist, RawScenario,
+    RawService,
 };
 use super::{
-    AgentGroup, ArrivalProcess, AtClose, CallType, DurationDist, Horizon, RunSettings, Scenario,
-    Service, Targets,
+    AgentGroup, ArrivalProcess, AtClose, CallType, ClosedHours, DurationDist, HandlingEffect,
+    Horizon, Redial, RunSettings, Scenario, Service, Targets, VolumeFactor,
 };
 use crate::calendar::{Date, parse_clock, parse_hours, parse_weekday_set};
 
@@ -300,19 +301,28 @@ pub fn validate(
                 "an agent group needs at least one skill",
             );
         }
-        let staffing = staffing_per_weekday(
-            &mut v,
-            &format!("{path}.agents"),
-            &g.agents,
-            g.from.as_deref(),
-            &format!("{path}.from"),
-            ipd,
-            interval_s,
-        );
+        let staffing = group_staffing(&mut v, &path, g, ipd, interval_s);
+        let shrinkage = v
+            .num(
+                &format!("{path}.shrinkage"),
+                g.shrinkage.unwrap_or(0.0),
+                0.0,
+                0.99,
+            )
+            .unwrap_or(0.0);
+        let handling_factor = v
+            .positive(
+                &format!("{path}.handling_factor"),
+                g.handling_factor.unwrap_or(1.0),
+                100.0,
+            )
+            .unwrap_or(1.0);
         groups.push(AgentGroup {
             name: g.name.clone(),
             skills,
             staffing,
+            shrinkage,
+            handling_factor,
         });
     }
     for (i, ct) in raw.call_types.iter().enumerate() {
@@ -441,10 +451,17 @@ fn validate_horizon(v: &mut Validator<'_>, raw: &RawScenario) -> Option<Horizon>
                 Some(m * 60)
             }
         });
+    let mut holidays = Vec::new();
+    for (i, d) in h.holidays.iter().flatten().enumerate() {
+        if let Some(d) = v.date(&format!("horizon.holidays[{i}]"), d) {
+            holidays.push(d);
+        }
+    }
     Some(Horizon {
         start: start?,
         days: days?,
         interval_s: interval?,
+        holidays,
     })
 }
 
@@ -483,22 +500,24 @@ fn validate_run(v: &mut Validator<'_>, raw: &RawScenario) -> Option<RunSettings>
 
 fn validate_service(v: &mut Validator<'_>, i: usize, s: &RawService) -> Option<Service> {
     let path = format!("service[{i}]");
-    let mut open: [Vec<(u32, u32)>; 7] = Default::default();
-    match &s.open {
-        None => open.iter_mut().for_each(|d| *d = vec![(0, 86_400)]),
-        Some(o) => {
-            for (d, entry) in v
-                .per_weekday(&format!("{path}.open"), o)
-                .into_iter()
-                .enumerate()
-            {
-                if let Some((p, hours)) = entry {
-                    match parse_hours(hours) {
-                        Some(r) => open[d] = r,
-                        None => v.err(&p, format!("{hours:?}"), "must be opening hours like \"08:00-18:00\" (start before end, within 00:00-24:00), several ranges separated by commas, or \"closed\""),
-                    }
-                }
+    let open = match &s.open {
+        None => std::array::from_fn(|_| vec![(0, 86_400)]),
+        Some(o) => week_hours(v, &format!("{path}.open"), o),
+    };
+    let mut open_changes: Vec<(Date, super::WeekHours)> = Vec::new();
+    for (i, c) in s.open_changes.iter().flatten().enumerate() {
+        let cp = format!("{path}.open_changes[{i}]");
+        let from = v.date(&format!("{cp}.from"), &c.from);
+        let hours = week_hours(v, &format!("{cp}.open"), &c.open);
+        if let Some(from) = from {
+            if open_changes.last().is_some_and(|(d, _)| *d >= from) {
+                v.err(
+                    &format!("{cp}.from"),
+                    from,
+                    "open_changes must be in increasing date order",
+                );
             }
+            open_changes.push((from, hours));
         }
     }
     let at_close = match s.at_close.as_deref() {
@@ -536,6 +555,9 @@ fn validate_service(v: &mut Validator<'_>, i: usize, s: &RawService) -> Option<S
         handled_within_share: t
             .handled_within_share
             .and_then(|x| v.prob(&format!("{tp}.handled_within_share"), x)),
+        first_contact_resolution: t
+            .first_contact_resolution
+            .and_then(|x| v.prob(&format!("{tp}.first_contact_resolution"), x)),
     };
     if targets.handled_within_share.is_some() && t.handled_within_s.is_none() {
         v.err(
@@ -547,9 +569,24 @@ fn validate_service(v: &mut Validator<'_>, i: usize, s: &RawService) -> Option<S
     Some(Service {
         name: s.name.clone(),
         open,
+        open_changes,
         at_close,
         targets,
     })
+}
+
+/// Opening hours per weekday from a `PerWeekday<String>`; unlisted days closed.
+fn week_hours(v: &mut Validator<'_>, path: &str, o: &PerWeekday<String>) -> [Vec<(u32, u32)>; 7] {
+    let mut open: [Vec<(u32, u32)>; 7] = Default::default();
+    for (d, entry) in v.per_weekday(path, o).into_iter().enumerate() {
+        if let Some((p, hours)) = entry {
+            match parse_hours(hours) {
+                Some(r) => open[d] = r,
+                None => v.err(&p, format!("{hours:?}"), "must be opening hours like \"08:00-18:00\" (start before end, within 00:00-24:00), several ranges separated by commas, or \"closed\""),
+            }
+        }
+    }
+    open
 }
 
 fn validate_call_type(
@@ -599,6 +636,100 @@ fn validate_call_type(
         None => Some(None),
         Some(p) => validate_dist(v, &format!("{path}.patience"), p).map(Some),
     };
+    let priority = ct.priority.map_or(Some(0.0), |p| {
+        v.num(&format!("{path}.priority"), p, -1000.0, 1000.0)
+    });
+    if let Some(p) = ct.priority.filter(|p| p.is_finite() && p.fract() != 0.0) {
+        v.err(&format!("{path}.priority"), p, "must be a whole number");
+    }
+    let mut volume_factors = Vec::new();
+    for (i, f) in ct.volume_factors.iter().flatten().enumerate() {
+        let fp = format!("{path}.volume_factors[{i}]");
+        let from = v.date(&format!("{fp}.from"), &f.from);
+        let to = f.to.as_ref().map(|t| v.date(&format!("{fp}.to"), t));
+        let factor = v.num(&format!("{fp}.factor"), f.factor, 0.0, 1000.0);
+        if let (Some(from), Some(Some(to))) = (from, to)
+            && to < from
+        {
+            v.err(&format!("{fp}.to"), to, format!("is before `from` {from}"));
+        }
+        if let (Some(from), Some(factor)) = (from, factor) {
+            volume_factors.push(VolumeFactor {
+                from,
+                to: to.flatten(),
+                factor,
+            });
+        }
+    }
+    let day_cv = v.num(
+        &format!("{path}.day_cv"),
+        ct.day_cv.unwrap_or(0.0),
+        0.0,
+        limits::MAX_CV,
+    );
+    let closed_hours = ct.closed_hours.as_ref().map(|c| {
+        let cp = format!("{path}.closed_hours");
+        let share = v.prob(&format!("{cp}.retry_share"), c.retry_share);
+        let delay = c
+            .delay
+            .as_ref()
+            .map(|d| validate_dist(v, &format!("{cp}.delay"), d));
+        ClosedHours {
+            retry_share: share.unwrap_or(0.0),
+            delay: delay.flatten(),
+        }
+    });
+    let redial = ct.redial.as_ref().and_then(|r| {
+        let rp = format!("{path}.redial");
+        let p = v.prob(&format!("{rp}.probability"), r.probability);
+        let delay = validate_dist(v, &format!("{rp}.delay"), &r.delay);
+        let max = v.whole(
+            &format!("{rp}.max_attempts"),
+            r.max_attempts.unwrap_or(10.0),
+            1.0,
+            100.0,
+        );
+        Some(Redial {
+            probability: p?,
+            delay: delay?,
+            max_attempts: max?,
+        })
+    });
+    let mut handling_effects = Vec::new();
+    for (i, e) in ct.handling_effects.iter().flatten().enumerate() {
+        let ep = format!("{path}.handling_effects[{i}]");
+        let from = v.date(&format!("{ep}.from"), &e.from);
+        let to = e.to.as_ref().map(|t| v.date(&format!("{ep}.to"), t));
+        let factor = v.positive(&format!("{ep}.factor"), e.factor, 100.0);
+        let training = e
+            .training
+            .as_ref()
+            .map(|t| v.date(&format!("{ep}.training"), t));
+        let half = v.positive(
+            &format!("{ep}.half_life_days"),
+            e.half_life_days.unwrap_or(14.0),
+            10_000.0,
+        );
+        let floor = v.positive(&format!("{ep}.floor"), e.floor.unwrap_or(1.0), 100.0);
+        if let (Some(from), Some(factor), Some(half), Some(floor)) = (from, factor, half, floor) {
+            handling_effects.push(HandlingEffect {
+                from,
+                to: to.flatten(),
+                factor,
+                training: training.flatten(),
+                half_life_days: half,
+                floor,
+            });
+        }
+    }
+    let wrap_up = match &ct.wrap_up {
+        None => Some(None),
+        Some(w) => validate_dist(v, &format!("{path}.wrap_up"), w).map(Some),
+    };
+    let fcr = v.prob(
+        &format!("{path}.first_contact_resolution"),
+        ct.first_contact_resolution.unwrap_or(1.0),
+    );
     Some(CallType {
         name: ct.name.clone(),
         service: service?,
@@ -606,6 +737,14 @@ fn validate_call_type(
         process,
         handling: handling?,
         patience: patience?,
+        priority: priority? as i32,
+        volume_factors,
+        day_cv: day_cv?,
+        closed_hours,
+        redial,
+        handling_effects,
+        wrap_up: wrap_up?,
+        first_contact_resolution: fcr?,
     })
 }
 
@@ -878,6 +1017,115 @@ fn validate_dist(v: &mut Validator<'_>, path: &str, d: &RawDist) -> Option<Durat
             None
         }
     }
+}
+
+/// Scheduled agents per interval of each weekday: `agents` plus every shift.
+fn group_staffing(
+    v: &mut Validator<'_>,
+    path: &str,
+    g: &RawAgentGroup,
+    ipd: usize,
+    interval_s: u32,
+) -> [Vec<u32>; 7] {
+    let mut out = match &g.agents {
+        Some(a) => staffing_per_weekday(
+            v,
+            &format!("{path}.agents"),
+            a,
+            g.from.as_deref(),
+            &format!("{path}.from"),
+            ipd,
+            interval_s,
+        ),
+        None => {
+            if g.shifts.as_ref().is_none_or(Vec::is_empty) {
+                v.err(path, "", "an agent group needs `agents` or `shifts`");
+            }
+            std::array::from_fn(|_| vec![0; ipd])
+        }
+    };
+    let on_boundary = |v: &mut Validator<'_>, p: &str, s: &str| -> Option<usize> {
+        let c = v.clock(p, s)?;
+        if c % interval_s != 0 || c >= 86_400 {
+            v.err(
+                p,
+                format!("{s:?}"),
+                format!(
+                    "must be the start of an interval ({} minutes long)",
+                    interval_s / 60
+                ),
+            );
+            return None;
+        }
+        Some((c / interval_s) as usize)
+    };
+    let intervals = |v: &mut Validator<'_>, p: &str, seconds: f64, shown: f64| -> Option<usize> {
+        let n = seconds / f64::from(interval_s);
+        if (n - n.round()).abs() > 1e-9 {
+            v.err(
+                p,
+                shown,
+                format!(
+                    "must be a whole number of {}-minute intervals",
+                    interval_s / 60
+                ),
+            );
+            None
+        } else {
+            Some(n.round() as usize)
+        }
+    };
+    for (i, sh) in g.shifts.iter().flatten().enumerate() {
+        let sp = format!("{path}.shifts[{i}]");
+        let start = on_boundary(v, &format!("{sp}.start"), &sh.start);
+        let len = v
+            .positive(&format!("{sp}.hours"), sh.hours, 24.0)
+            .and_then(|h| intervals(v, &format!("{sp}.hours"), h * 3600.0, h));
+        let count = v.whole(&format!("{sp}.count"), sh.count, 0.0, limits::MAX_AGENTS);
+        let days = parse_weekday_set(sh.days.as_deref().unwrap_or("all"));
+        if days.is_none() {
+            v.err(
+                &format!("{sp}.days"),
+                format!("{:?}", sh.days.as_deref().unwrap_or("")),
+                "is not a weekday selector (mon..sun, mon-fri, sat,sun, all)",
+            );
+        }
+        let mut off = vec![false; len.unwrap_or(0)];
+        for (b, br) in sh.breaks.iter().flatten().enumerate() {
+            let bp = format!("{sp}.breaks[{b}]");
+            let at = on_boundary(v, &format!("{bp}.at"), &br.at);
+            let n = v
+                .positive(&format!("{bp}.minutes"), br.minutes, 1440.0)
+                .and_then(|m| intervals(v, &format!("{bp}.minutes"), m * 60.0, m));
+            if let (Some(at), Some(n), Some(start), Some(len)) = (at, n, start, len) {
+                let rel = (at + ipd - start) % ipd;
+                if rel + n > len {
+                    v.err(
+                        &format!("{bp}.at"),
+                        format!("{:?}", br.at),
+                        "the break must lie within the shift",
+                    );
+                } else {
+                    off[rel..rel + n].fill(true);
+                }
+            }
+        }
+        if let (Some(start), Some(count), Some(days)) = (start, count, days) {
+            for (d, on) in days.iter().enumerate() {
+                if !on {
+                    continue;
+                }
+                for (j, is_off) in off.iter().enumerate() {
+                    if !is_off {
+                        // A shift past midnight continues on the next weekday.
+                        let k = start + j;
+                        out[(d + k / ipd) % 7][k % ipd] += count;
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 fn staffing_per_weekday(

@@ -23,6 +23,17 @@ pub struct CallCell {
     pub handling_s: f64,
     /// Answered calls whose handling time was within the handling target.
     pub handled_within: f64,
+    /// Answered calls resolved at first contact.
+    pub resolved: f64,
+    /// Callers whose first attempt arrived in this interval.
+    pub callers: f64,
+    /// Of those, callers answered at some attempt.
+    pub callers_answered: f64,
+    /// Of those, callers who abandoned their last attempt (no redial).
+    pub callers_lost: f64,
+    /// Callers who wanted to call while the service was closed and gave up
+    /// (credited to the interval of their attempt; not offered).
+    pub lost_while_closed: f64,
 }
 
 impl CallCell {
@@ -38,6 +49,11 @@ impl CallCell {
         self.wait_abandoned_s += o.wait_abandoned_s;
         self.handling_s += o.handling_s;
         self.handled_within += o.handled_within;
+        self.resolved += o.resolved;
+        self.callers += o.callers;
+        self.callers_answered += o.callers_answered;
+        self.callers_lost += o.callers_lost;
+        self.lost_while_closed += o.lost_while_closed;
     }
 }
 

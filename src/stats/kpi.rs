@@ -29,6 +29,18 @@ pub enum Kpi {
     HandledWithinShare,
     /// Busy agent time / present agent time of the agent groups concerned.
     Occupancy,
+    /// Answered calls resolved at first contact / answered.
+    FirstContactResolution,
+    /// Distinct callers (first attempts; a redial is the same caller).
+    Callers,
+    /// Callers answered at some attempt / callers.
+    CallerAnsweredShare,
+    /// Callers whose last attempt was abandoned / callers.
+    CallerAbandonRate,
+    /// Offered calls (attempts) per caller.
+    AttemptsPerCaller,
+    /// Callers who wanted to call while the service was closed and gave up.
+    LostWhileClosed,
     /// Scheduled agent time, hours.
     ScheduledAgentHours,
     /// Agent time spent handling calls, hours.
@@ -39,7 +51,7 @@ pub enum Kpi {
 
 impl Kpi {
     /// Every KPI, in output order.
-    pub const ALL: [Kpi; 15] = [
+    pub const ALL: [Kpi; 21] = [
         Kpi::Offered,
         Kpi::Answered,
         Kpi::Abandoned,
@@ -52,12 +64,18 @@ impl Kpi {
         Kpi::MeanHandlingS,
         Kpi::HandledWithinShare,
         Kpi::Occupancy,
+        Kpi::FirstContactResolution,
+        Kpi::Callers,
+        Kpi::CallerAnsweredShare,
+        Kpi::CallerAbandonRate,
+        Kpi::AttemptsPerCaller,
+        Kpi::LostWhileClosed,
         Kpi::ScheduledAgentHours,
         Kpi::BusyAgentHours,
         Kpi::OvertimeAgentHours,
     ];
     /// KPIs reported for services and call types.
-    pub const CALL_KPIS: [Kpi; 12] = [
+    pub const CALL_KPIS: [Kpi; 18] = [
         Kpi::Offered,
         Kpi::Answered,
         Kpi::Abandoned,
@@ -70,6 +88,12 @@ impl Kpi {
         Kpi::MeanHandlingS,
         Kpi::HandledWithinShare,
         Kpi::Occupancy,
+        Kpi::FirstContactResolution,
+        Kpi::Callers,
+        Kpi::CallerAnsweredShare,
+        Kpi::CallerAbandonRate,
+        Kpi::AttemptsPerCaller,
+        Kpi::LostWhileClosed,
     ];
     /// KPIs reported for agent groups.
     pub const GROUP_KPIS: [Kpi; 4] = [
@@ -96,6 +120,12 @@ impl Kpi {
             Kpi::MeanHandlingS => "mean_handling_s",
             Kpi::HandledWithinShare => "handled_within_share",
             Kpi::Occupancy => "occupancy",
+            Kpi::FirstContactResolution => "first_contact_resolution",
+            Kpi::Callers => "callers",
+            Kpi::CallerAnsweredShare => "caller_answered_share",
+            Kpi::CallerAbandonRate => "caller_abandon_rate",
+            Kpi::AttemptsPerCaller => "attempts_per_caller",
+            Kpi::LostWhileClosed => "lost_while_closed",
             Kpi::ScheduledAgentHours => "scheduled_agent_hours",
             Kpi::BusyAgentHours => "busy_agent_hours",
             Kpi::OvertimeAgentHours => "overtime_agent_hours",
@@ -117,6 +147,9 @@ impl Kpi {
                 | Kpi::AbandonRate
                 | Kpi::HandledWithinShare
                 | Kpi::Occupancy
+                | Kpi::FirstContactResolution
+                | Kpi::CallerAnsweredShare
+                | Kpi::CallerAbandonRate
         )
     }
 
@@ -130,6 +163,9 @@ impl Kpi {
                 | Kpi::MeanHandlingS
                 | Kpi::ScheduledAgentHours
                 | Kpi::OvertimeAgentHours
+                | Kpi::CallerAbandonRate
+                | Kpi::AttemptsPerCaller
+                | Kpi::LostWhileClosed
         )
     }
 
@@ -163,6 +199,12 @@ pub fn compute(c: &CallCell, g: &GroupCell) -> [f64; Kpi::COUNT] {
             Kpi::MeanHandlingS => ratio(c.handling_s, c.answered),
             Kpi::HandledWithinShare => ratio(c.handled_within, c.answered),
             Kpi::Occupancy => ratio(g.busy_s, g.present_s),
+            Kpi::FirstContactResolution => ratio(c.resolved, c.answered),
+            Kpi::Callers => c.callers,
+            Kpi::CallerAnsweredShare => ratio(c.callers_answered, c.callers),
+            Kpi::CallerAbandonRate => ratio(c.callers_lost, c.callers),
+            Kpi::AttemptsPerCaller => ratio(c.offered, c.callers),
+            Kpi::LostWhileClosed => c.lost_while_closed,
             Kpi::ScheduledAgentHours => g.scheduled_s / 3600.0,
             Kpi::BusyAgentHours => g.busy_s / 3600.0,
             Kpi::OvertimeAgentHours => (g.present_s - g.scheduled_s).max(0.0) / 3600.0,

@@ -315,6 +315,14 @@ impl SummaryBuilder {
                 true,
             );
         }
+        if let Some(x) = tg.first_contact_resolution {
+            add(
+                "resolved at first contact".into(),
+                Kpi::FirstContactResolution,
+                x,
+                true,
+            );
+        }
         out
     }
 }
@@ -454,7 +462,7 @@ impl Default for Definitions {
             service_level_excluding_short_abandons: "answered within the threshold / (answered + abandoned after the threshold)",
             offered: "callers who reached the queue (after IVR self-service)",
             attribution: "every outcome is credited to the interval in which the call arrived",
-            redials: "each attempt is a new call",
+            redials: "each attempt is a new call in offered/answered/abandoned and the service levels; callers, caller_answered_share and caller_abandon_rate count each caller once, credited to the interval of the first attempt",
             ci95: "half-width of the 95% Student-t confidence interval over replications",
         }
     }
