@@ -3,6 +3,7 @@
 mod common;
 
 mod cli;
+mod cup;
 mod erlang;
 mod mechanics;
 mod validation;
