@@ -46,6 +46,22 @@ pub fn render(s: &Summary, intervals: bool) -> String {
             }
         }
         kpi_block(&mut o, &svc.kpis.0);
+        for w in &svc.windows {
+            let g = |k: Kpi| {
+                w.kpis
+                    .get(k)
+                    .map(|e| fmt_estimate(k, &e))
+                    .unwrap_or_else(|| "-".into())
+            };
+            let _ = writeln!(
+                o,
+                "  window {}: service level {}, abandoned {}, ASA {} s",
+                w.name,
+                g(Kpi::ServiceLevel),
+                g(Kpi::AbandonRate),
+                g(Kpi::AsaS)
+            );
+        }
         if intervals {
             interval_block(&mut o, svc);
         }

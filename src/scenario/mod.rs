@@ -337,6 +337,21 @@ pub struct Scenario {
     pub call_types: Vec<CallType>,
     /// Agent groups.
     pub groups: Vec<AgentGroup>,
+    /// Reporting windows.
+    pub windows: Vec<Window>,
+}
+
+/// A reporting window: KPIs pooled over some intervals of some weekdays.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    /// Name shown in results.
+    pub name: String,
+    /// Weekdays it covers, Monday first.
+    pub days: [bool; 7],
+    /// First interval of the day it covers.
+    pub first_interval: usize,
+    /// One past the last interval it covers.
+    pub end_interval: usize,
 }
 
 impl Scenario {

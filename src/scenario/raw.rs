@@ -32,6 +32,22 @@ pub struct RawScenario {
     /// Agent groups: skills and staffing.
     #[serde(default, rename = "agent_group")]
     pub agent_groups: Vec<RawAgentGroup>,
+    /// Reporting windows: KPIs pooled over given hours of given weekdays
+    /// (e.g. Monday 08:00-10:00).
+    #[serde(default, rename = "window")]
+    pub windows: Vec<RawWindow>,
+}
+
+/// `[[window]]`: a reporting window.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWindow {
+    /// Name shown in results.
+    pub name: String,
+    /// Weekdays (`mon`, `mon-fri`, ...).
+    pub days: String,
+    /// Hours, `HH:MM-HH:MM` on interval boundaries.
+    pub hours: String,
 }
 
 /// `[horizon]`: the simulated period.

@@ -333,6 +333,38 @@ pub fn validate(
         }
     }
 
+    let mut windows = Vec::new();
+    for (i, w) in raw.windows.iter().enumerate() {
+        let wp = format!("window[{i}]");
+        let days = parse_weekday_set(&w.days);
+        if days.is_none() {
+            v.err(
+                &format!("{wp}.days"),
+                format!("{:?}", w.days),
+                "is not a weekday selector (mon..sun, mon-fri, sat,sun, all)",
+            );
+        }
+        let hours = parse_hours(&w.hours)
+            .filter(|h| h.len() == 1 && h[0].0 % interval_s == 0 && h[0].1 % interval_s == 0);
+        if hours.is_none() {
+            v.err(
+                &format!("{wp}.hours"),
+                format!("{:?}", w.hours),
+                format!(
+                    "must be one range HH:MM-HH:MM on {}-minute interval boundaries",
+                    interval_s / 60
+                ),
+            );
+        }
+        if let (Some(days), Some(h)) = (days, hours) {
+            windows.push(super::Window {
+                name: w.name.clone(),
+                days,
+                first_interval: (h[0].0 / interval_s) as usize,
+                end_interval: (h[0].1 / interval_s) as usize,
+            });
+        }
+    }
     if let (Some(h), true) = (&horizon, v.issues.is_empty()) {
         let per_day: f64 = call_types
             .iter()
@@ -373,6 +405,7 @@ pub fn validate(
         services,
         call_types,
         groups,
+        windows,
     })
 }
 

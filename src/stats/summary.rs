@@ -39,6 +39,7 @@ pub struct SummaryBuilder {
     ipd: usize,
     days: usize,
     start_weekday: usize,
+    windows: Vec<crate::scenario::Window>,
     acc: Vec<Welford>,
     totals: Vec<Vec<[f64; Kpi::COUNT]>>,
     unfinished: Welford,
@@ -77,8 +78,9 @@ impl SummaryBuilder {
         }
         let ipd = sc.horizon.intervals_per_day();
         let days = sc.horizon.days as usize;
-        let n_buckets = 7 * ipd + days + 1;
+        let n_buckets = 7 * ipd + days + 1 + sc.windows.len();
         SummaryBuilder {
+            windows: sc.windows.clone(),
             acc: vec![Welford::default(); entities.len() * n_buckets * Kpi::COUNT],
             totals: vec![Vec::new(); entities.len()],
             entities,
@@ -90,13 +92,19 @@ impl SummaryBuilder {
     }
 
     fn n_buckets(&self) -> usize {
-        7 * self.ipd + self.days + 1
+        7 * self.ipd + self.days + 1 + self.windows.len()
+    }
+
+    /// Bucket of the horizon totals.
+    fn total_bucket(&self) -> usize {
+        7 * self.ipd + self.days
     }
 
     /// Reduces one replication's tallies to KPI values (safe to call from
     /// many threads at once).
     pub fn reduce(&self, t: &Tallies) -> ReducedReplication {
         let nb = self.n_buckets();
+        let total = self.total_bucket();
         let mut values = vec![f64::NAN; self.entities.len() * nb * Kpi::COUNT];
         let mut calls = vec![CallCell::default(); nb];
         let mut groups = vec![GroupCell::default(); nb];
@@ -115,9 +123,15 @@ impl SummaryBuilder {
                     for &gi in &ent.groups {
                         g.add(&t.groups[gi][k]);
                     }
-                    for b in [w * self.ipd + i, 7 * self.ipd + d, nb - 1] {
+                    for b in [w * self.ipd + i, 7 * self.ipd + d, total] {
                         calls[b].add(&c);
                         groups[b].add(&g);
+                    }
+                    for (j, win) in self.windows.iter().enumerate() {
+                        if win.days[w] && (win.first_interval..win.end_interval).contains(&i) {
+                            calls[total + 1 + j].add(&c);
+                            groups[total + 1 + j].add(&g);
+                        }
                     }
                 }
             }
@@ -140,7 +154,7 @@ impl SummaryBuilder {
         }
         let nb = self.n_buckets();
         for e in 0..self.entities.len() {
-            let at = (e * nb + nb - 1) * Kpi::COUNT;
+            let at = (e * nb + self.total_bucket()) * Kpi::COUNT;
             let mut tot = [0.0; Kpi::COUNT];
             tot.copy_from_slice(&r.values[at..at + Kpi::COUNT]);
             self.totals[e].push(tot);
@@ -168,7 +182,7 @@ impl SummaryBuilder {
     /// The finished summary.
     pub fn finish(&self, sc: &Scenario) -> Summary {
         let mut t = TQuantiles::default();
-        let nb = self.n_buckets();
+        let total = self.total_bucket();
         let n_s = sc.services.len();
         let n_c = sc.call_types.len();
         let weekdays_present: Vec<bool> = (0..7)
@@ -208,11 +222,21 @@ impl SummaryBuilder {
                         kpis: self.kpis(e, 7 * self.ipd + d, list, skip_handled, &mut t),
                     })
                     .collect();
+                let windows = self
+                    .windows
+                    .iter()
+                    .enumerate()
+                    .map(|(j, w)| WindowSummary {
+                        name: w.name.clone(),
+                        kpis: self.kpis(e, total + 1 + j, list, skip_handled, &mut t),
+                    })
+                    .collect();
                 EntitySummary {
                     name: name.to_string(),
                     service: None,
                     answered_within_s: None,
-                    kpis: self.kpis(e, nb - 1, list, skip_handled, &mut t),
+                    windows,
+                    kpis: self.kpis(e, total, list, skip_handled, &mut t),
                     compliance: Vec::new(),
                     intervals,
                     days,
@@ -389,6 +413,15 @@ pub struct IntervalSummary {
     pub kpis: Kpis,
 }
 
+/// KPIs pooled over a reporting window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WindowSummary {
+    /// Window name.
+    pub name: String,
+    /// KPIs.
+    pub kpis: Kpis,
+}
+
 /// One day of the horizon.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DaySummary {
@@ -413,6 +446,9 @@ pub struct EntitySummary {
     pub answered_within_s: Option<f64>,
     /// KPIs over the horizon.
     pub kpis: Kpis,
+    /// Reporting windows of the scenario (e.g. Monday 08:00-10:00).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<WindowSummary>,
     /// Compliance with the service's targets (services only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub compliance: Vec<Compliance>,
