@@ -8,6 +8,8 @@
 //!   yardstick the general engine is compared with.
 //! * `s1_100_replications/threads/{1,2}`: a 100-replication run on one and on
 //!   two threads, for the parallel speed-up.
+//! * `cup_week/one_replication`: one week of the CUP status quo
+//!   (scenarios/cup-2025h1-status-quo.toml), all its mechanisms on.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -113,6 +115,30 @@ fn bench(c: &mut Criterion) {
             b.iter(|| black_box(experiment::run(&sc, &opts, None).expect("run").calls))
         });
     }
+    g.finish();
+
+    // One week (Monday 2025-01-13 to Sunday) of the CUP status quo: every
+    // mechanism of the CUP scenario (closed-hours demand, redials, handling
+    // effects, wrap-up, shifts per interval, day factors) on one thread.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/cup-2025h1-status-quo.toml");
+    let mut cup = Scenario::load(&path).expect("scenarios/cup-2025h1-status-quo.toml is valid");
+    cup.horizon.start = ccsim::calendar::Date::from_ymd(2025, 1, 13).expect("date");
+    cup.horizon.days = 7;
+    let center = Center::new(&cup);
+    let mut rep = Replication::new(&center);
+    rep.run(1, 0);
+    let calls: f64 = rep.tallies.calls.iter().flatten().map(|c| c.offered).sum();
+    let mut g = c.benchmark_group("cup_week");
+    g.throughput(Throughput::Elements(calls as u64));
+    g.sample_size(20);
+    let mut r = 0;
+    g.bench_function("one_replication", |b| {
+        b.iter(|| {
+            r += 1;
+            rep.run(1, black_box(r));
+            black_box(rep.tallies.calls[0][0].offered)
+        })
+    });
     g.finish();
 }
 
