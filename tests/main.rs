@@ -3,6 +3,7 @@
 mod common;
 
 mod cli;
+mod contact_center;
 mod cup;
 mod erlang;
 mod mechanics;

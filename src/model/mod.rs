@@ -63,6 +63,16 @@ pub struct CallTypeModel {
     pub wrap_up: Option<Sampler>,
     /// Probability of resolution at first contact.
     pub first_contact_resolution: f64,
+    /// Deferred channel (e-mail, case, outbound): never abandons, taken by
+    /// agents only when none of their voice calls waits.
+    pub deferred: bool,
+    /// Call type that unresolved answered calls become.
+    pub escalate_to: Option<u16>,
+    /// Completion target on the service's working-hours clock, seconds
+    /// (infinite when none).
+    pub target_working_s: f64,
+    /// Packs released on each day of the horizon: (seconds after midnight, size).
+    pub packs: Vec<Vec<(f64, u32)>>,
 }
 
 /// An agent group, compiled.
@@ -92,6 +102,30 @@ pub struct ServiceModel {
 }
 
 impl ServiceModel {
+    /// Open (working) seconds of the service between instants `a` and `b`
+    /// (seconds from the horizon start). Time past the last planned day
+    /// counts as working time.
+    pub fn working_seconds(&self, a: f64, b: f64) -> f64 {
+        if b <= a {
+            return 0.0;
+        }
+        let last = self.open.len();
+        let (da, db) = ((a / DAY_S) as usize, (b / DAY_S) as usize);
+        let mut total = 0.0;
+        for d in da..=db.min(last.saturating_sub(1)) {
+            let base = d as f64 * DAY_S;
+            for &(s, e) in &self.open[d] {
+                let (s, e) = (base + f64::from(s), base + f64::from(e));
+                total += (e.min(b) - s.max(a)).max(0.0);
+            }
+        }
+        let beyond = last as f64 * DAY_S;
+        if b > beyond {
+            total += b - a.max(beyond);
+        }
+        total
+    }
+
     /// The first opening instant at or after `t` (seconds from the horizon
     /// start), if any before the horizon's end.
     pub fn next_open(&self, t: f64, days: usize) -> Option<f64> {
@@ -205,6 +239,22 @@ impl Center {
                         .map(|r| (r.probability, Sampler::new(&r.delay), r.max_attempts)),
                     wrap_up: ct.wrap_up.as_ref().map(Sampler::new),
                     first_contact_resolution: ct.first_contact_resolution,
+                    deferred: ct.channel.is_deferred(),
+                    escalate_to: ct.escalate_to.map(|e| e as u16),
+                    target_working_s: ct.target.map_or(f64::INFINITY, |t| t.within_working_s),
+                    packs: dates[..days]
+                        .iter()
+                        .map(|&date| {
+                            if h.holidays.contains(&date) {
+                                return Vec::new();
+                            }
+                            ct.packs
+                                .iter()
+                                .filter(|p| p.days[date.weekday().index()])
+                                .map(|p| (f64::from(p.at), p.size))
+                                .collect()
+                        })
+                        .collect(),
                 }
             })
             .collect();
@@ -212,11 +262,16 @@ impl Center {
             .groups
             .iter()
             .map(|g| {
-                let mut skills: Vec<(i32, usize, u16)> = g
+                // Voice first (deferred channels fill idle time), then
+                // priority class, then the group's own order.
+                let mut skills: Vec<(bool, i32, usize, u16)> = g
                     .skills
                     .iter()
                     .enumerate()
-                    .map(|(rank, &c)| (-sc.call_types[c].priority, rank, c as u16))
+                    .map(|(rank, &c)| {
+                        let ct = &sc.call_types[c];
+                        (ct.channel.is_deferred(), -ct.priority, rank, c as u16)
+                    })
                     .collect();
                 skills.sort_unstable();
                 let scheduled: Vec<u32> = dates
@@ -224,7 +279,7 @@ impl Center {
                     .flat_map(|d| g.staffing[d.weekday().index()].iter().copied())
                     .collect();
                 GroupModel {
-                    skills: skills.into_iter().map(|(_, _, c)| c).collect(),
+                    skills: skills.into_iter().map(|(_, _, _, c)| c).collect(),
                     available: scheduled.iter().map(|&n| g.available(n)).collect(),
                     scheduled,
                     handling_factor: g.handling_factor,

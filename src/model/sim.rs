@@ -52,6 +52,26 @@ pub enum Event {
     IntervalStart(u32),
     /// A service closes and drops its waiting callers.
     Close(u16),
+    /// A pack of `size` items of a call type is released.
+    PackRelease {
+        /// Call type index.
+        call_type: u16,
+        /// Items in the pack.
+        size: u32,
+    },
+}
+
+/// Marks an item that belongs to no pack.
+const NO_PACK: u32 = u32::MAX;
+
+/// Progress of a released pack.
+#[derive(Debug, Clone, Copy)]
+struct PackState {
+    release: f64,
+    remaining: u32,
+    last_end: f64,
+    cell: u32,
+    call_type: u16,
 }
 
 /// Marks a call that is not counted (warm-up).
@@ -92,6 +112,7 @@ struct Slot {
     arrival: f64,
     work: f64,
     cell: u32,
+    pack: u32,
     first_cell: u32,
     caller: u32,
     generation: u32,
@@ -107,6 +128,7 @@ struct Caller {
     arrival: f64,
     work: f64,
     cell: u32,
+    pack: u32,
     first_cell: u32,
     caller: u32,
     call_type: u16,
@@ -151,6 +173,7 @@ pub struct Replication<'c> {
     rng_patience: Vec<Rng>,
     rng_decisions: Vec<Rng>,
     next_caller: u32,
+    packs: Vec<PackState>,
     trace: Option<Vec<CallRecord>>,
     /// The replication's statistics.
     pub tallies: Tallies,
@@ -186,6 +209,7 @@ impl<'c> Replication<'c> {
             rng_patience: vec![dummy.clone(); n_ct],
             rng_decisions: vec![dummy; n_ct],
             next_caller: 0,
+            packs: Vec::new(),
             trace: None,
             tallies: Tallies::new(n_ct, n_g, center.n_intervals()),
             events_handled: 0,
@@ -235,6 +259,7 @@ impl<'c> Replication<'c> {
         self.tallies.clear();
         self.events_handled = 0;
         self.next_caller = 0;
+        self.packs.clear();
         if let Some(t) = &mut self.trace {
             t.clear();
         }
@@ -261,7 +286,7 @@ impl<'c> Replication<'c> {
                     self.draw_next_arrival(arrival_ct).unwrap_or(f64::INFINITY);
                 if open {
                     let caller = self.new_caller();
-                    self.on_arrival(arrival_t, arrival_ct, 0, caller, None);
+                    self.on_arrival(arrival_t, arrival_ct, 0, caller, None, NO_PACK);
                 } else {
                     self.on_closed_demand(arrival_t, arrival_ct);
                 }
@@ -280,7 +305,10 @@ impl<'c> Replication<'c> {
                     first_cell,
                 } => {
                     let first = (attempt > 0).then_some(first_cell);
-                    self.on_arrival(now, call_type as usize, attempt, caller, first);
+                    self.on_arrival(now, call_type as usize, attempt, caller, first, NO_PACK);
+                }
+                Event::PackRelease { call_type, size } => {
+                    self.on_pack_release(now, call_type as usize, size)
                 }
                 Event::ServiceEnd { group, call_type } => {
                     self.on_service_end(now, group as usize, call_type as usize)
@@ -437,7 +465,29 @@ impl<'c> Replication<'c> {
         }
     }
 
-    /// A caller reaches the queue. `first_cell` is `None` for a first attempt.
+    /// A pack of items is released: each item arrives now.
+    fn on_pack_release(&mut self, now: f64, ct: usize, size: u32) {
+        let cell = self.cell_of(now);
+        if let Some(c) = self.call_cell(ct, cell) {
+            c.packs += 1.0;
+        }
+        let pack = self.packs.len() as u32;
+        self.packs.push(PackState {
+            release: now,
+            remaining: size,
+            last_end: now,
+            cell,
+            call_type: ct as u16,
+        });
+        for _ in 0..size {
+            let caller = self.new_caller();
+            self.on_arrival(now, ct, 0, caller, None, pack);
+        }
+    }
+
+    /// A caller reaches the queue. `first_cell` is `None` for a first
+    /// attempt; `pack` is the pack of an outbound item or `NO_PACK`.
+    #[allow(clippy::too_many_arguments)]
     fn on_arrival(
         &mut self,
         now: f64,
@@ -445,6 +495,7 @@ impl<'c> Replication<'c> {
         attempt: u8,
         caller: u32,
         first_cell: Option<u32>,
+        pack: u32,
     ) {
         let model = &self.c.call_types[ct];
         // Every value is drawn for every caller, answered at once or not, so
@@ -472,6 +523,7 @@ impl<'c> Replication<'c> {
             arrival: now,
             work,
             cell,
+            pack,
             first_cell,
             caller,
             call_type: ct as u16,
@@ -498,6 +550,7 @@ impl<'c> Replication<'c> {
             arrival: now,
             work,
             cell,
+            pack,
             first_cell,
             caller,
             generation: s.generation,
@@ -548,6 +601,35 @@ impl<'c> Replication<'c> {
         if let Some(cc) = self.call_cell(ct, call.first_cell) {
             cc.callers_answered += 1.0;
         }
+        let end = now + handling;
+        if model.target_working_s.is_finite() {
+            let svc = &c.services[model.service];
+            if svc.working_seconds(call.arrival, end) <= model.target_working_s
+                && let Some(cc) = self.call_cell(ct, call.cell)
+            {
+                cc.done_within += 1.0;
+            }
+        }
+        if call.pack != NO_PACK {
+            self.complete_pack_item(call.pack as usize, end);
+        }
+        if !call.resolved
+            && let Some(to) = model.escalate_to
+        {
+            if let Some(cc) = self.call_cell(ct, call.cell) {
+                cc.escalated += 1.0;
+            }
+            let caller = self.new_caller();
+            self.events.push(
+                end,
+                Event::Arrive {
+                    call_type: to,
+                    attempt: 0,
+                    caller,
+                    first_cell: NO_CELL,
+                },
+            );
+        }
         if let Some(t) = &mut self.trace {
             t.push(CallRecord {
                 caller: call.caller,
@@ -566,6 +648,25 @@ impl<'c> Replication<'c> {
                 call_type: ct as u16,
             },
         );
+    }
+
+    /// One item of a pack is being completed at `end`; when it is the last,
+    /// the pack's completion is judged on the working-hours clock.
+    fn complete_pack_item(&mut self, pack: usize, end: f64) {
+        let p = &mut self.packs[pack];
+        p.remaining -= 1;
+        p.last_end = p.last_end.max(end);
+        if p.remaining == 0 {
+            let p = *p;
+            let c = self.c;
+            let model = &c.call_types[p.call_type as usize];
+            let working = c.services[model.service].working_seconds(p.release, p.last_end);
+            if working <= model.target_working_s
+                && let Some(cc) = self.call_cell(p.call_type as usize, p.cell)
+            {
+                cc.packs_within += 1.0;
+            }
+        }
     }
 
     fn free_slot(&mut self, slot: u32) {
@@ -601,6 +702,7 @@ impl<'c> Replication<'c> {
                     arrival: s.arrival,
                     work: s.work,
                     cell: s.cell,
+                    pack: s.pack,
                     first_cell: s.first_cell,
                     caller: s.caller,
                     call_type: s.call_type,
@@ -714,6 +816,17 @@ impl<'c> Replication<'c> {
                 for &t in &svc.drops[day] {
                     self.events
                         .push(day as f64 * DAY_S + t, Event::Close(s as u16));
+                }
+            }
+            for (ct, model) in c.call_types.iter().enumerate() {
+                for &(at, size) in &model.packs[day] {
+                    self.events.push(
+                        day as f64 * DAY_S + at,
+                        Event::PackRelease {
+                            call_type: ct as u16,
+                            size,
+                        },
+                    );
                 }
             }
         }

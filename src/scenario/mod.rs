@@ -277,6 +277,54 @@ pub struct CallType {
     pub wrap_up: Option<DurationDist>,
     /// Probability that an answered call is resolved at first contact.
     pub first_contact_resolution: f64,
+    /// Channel.
+    pub channel: Channel,
+    /// Call type that unresolved answered calls escalate to.
+    pub escalate_to: Option<usize>,
+    /// Completion target on the working-hours clock.
+    pub target: Option<WorkTarget>,
+    /// Packs released at clock times.
+    pub packs: Vec<Pack>,
+}
+
+/// The channel of a call type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// Telephone calls: callers wait and may abandon.
+    Voice,
+    /// E-mail, fax, SMS, letters: worked when no call waits.
+    Email,
+    /// Second-level cases: worked when no call waits.
+    Case,
+    /// Outbound contacts: worked when no call waits.
+    Outbound,
+}
+
+impl Channel {
+    /// True for deferred channels (everything but voice).
+    pub fn is_deferred(self) -> bool {
+        self != Channel::Voice
+    }
+}
+
+/// A completion target in working hours.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WorkTarget {
+    /// Working hours allowed, as seconds.
+    pub within_working_s: f64,
+    /// Target share completed within it.
+    pub share: f64,
+}
+
+/// A pack of items released at a clock time on some weekdays.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pack {
+    /// Release time, seconds after midnight.
+    pub at: u32,
+    /// Weekdays.
+    pub days: [bool; 7],
+    /// Items in the pack.
+    pub size: u32,
 }
 
 impl CallType {

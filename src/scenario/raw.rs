@@ -226,8 +226,8 @@ pub struct RawCallType {
     pub name: String,
     /// The service it belongs to.
     pub service: String,
-    /// Arrival process.
-    pub arrivals: RawArrivals,
+    /// Arrival process (omit for items that only come from escalations or packs).
+    pub arrivals: Option<RawArrivals>,
     /// Handling (talk) time distribution.
     pub handling: RawDist,
     /// Patience before abandoning; omitted means callers never abandon.
@@ -250,6 +250,41 @@ pub struct RawCallType {
     pub wrap_up: Option<RawDist>,
     /// Probability that an answered call is resolved at first contact (default 1).
     pub first_contact_resolution: Option<f64>,
+    /// `"voice"` (default), or a deferred channel: `"email"` (also fax, SMS,
+    /// letters), `"case"` (second-level tickets), `"outbound"`. Deferred
+    /// items never abandon and agents take them only when none of their
+    /// voice calls waits.
+    pub channel: Option<String>,
+    /// Answered calls not resolved at first contact become items of this
+    /// call type (e.g. a `"case"` handled by the back office).
+    pub escalate_to: Option<String>,
+    /// Completion target in working hours of the service: the share of items
+    /// completed within `within_working_hours` (e.g. e-mails within 9 h).
+    pub target: Option<RawWorkTarget>,
+    /// Packs of items released at given times (outbound campaigns).
+    pub packs: Option<Vec<RawPack>>,
+}
+
+/// A completion target on the service's working-hours clock.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkTarget {
+    /// Working hours from arrival (or pack release) to completion.
+    pub within_working_hours: f64,
+    /// Target share (default 1).
+    pub share: Option<f64>,
+}
+
+/// A pack of outbound contacts released at a clock time.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPack {
+    /// Release time, `HH:MM`.
+    pub at: String,
+    /// Weekdays (default `mon-fri`).
+    pub days: Option<String>,
+    /// Contacts in the pack.
+    pub size: f64,
 }
 
 /// A number or a list of numbers.

@@ -644,15 +644,11 @@ fn validate_call_type(
         );
     }
     let open = service.and_then(|s| services.get(s)).map(|s| &s.open);
-    let rate = validate_arrivals(
-        v,
-        &format!("{path}.arrivals"),
-        &ct.arrivals,
-        open,
-        ipd,
-        interval_s,
-    );
-    let process = match ct.arrivals.process.as_deref() {
+    let rate = match &ct.arrivals {
+        Some(a) => validate_arrivals(v, &format!("{path}.arrivals"), a, open, ipd, interval_s),
+        None => Some(std::array::from_fn(|_| vec![0.0; ipd])),
+    };
+    let process = match ct.arrivals.as_ref().and_then(|a| a.process.as_deref()) {
         None | Some("poisson") => ArrivalProcess::Poisson,
         Some("deterministic") => ArrivalProcess::Deterministic,
         Some(other) => {
@@ -763,8 +759,82 @@ fn validate_call_type(
         &format!("{path}.first_contact_resolution"),
         ct.first_contact_resolution.unwrap_or(1.0),
     );
+    let channel = match ct.channel.as_deref() {
+        None | Some("voice") => super::Channel::Voice,
+        Some("email") => super::Channel::Email,
+        Some("case") => super::Channel::Case,
+        Some("outbound") => super::Channel::Outbound,
+        Some(other) => {
+            v.err(
+                &format!("{path}.channel"),
+                format!("{other:?}"),
+                "must be \"voice\", \"email\", \"case\" or \"outbound\"",
+            );
+            super::Channel::Voice
+        }
+    };
+    if channel.is_deferred() && ct.patience.is_some() {
+        v.err(
+            &format!("{path}.patience"),
+            "",
+            "deferred items (channel other than voice) do not abandon: remove patience",
+        );
+    }
+    let escalate_to = ct.escalate_to.as_ref().and_then(|name| {
+        let idx = raw.call_types.iter().position(|c| &c.name == name);
+        if idx.is_none() {
+            v.err(
+                &format!("{path}.escalate_to"),
+                format!("{name:?}"),
+                "is not a call_type name",
+            );
+        }
+        if idx == raw.call_types.iter().position(|c| c.name == ct.name) {
+            v.err(
+                &format!("{path}.escalate_to"),
+                format!("{name:?}"),
+                "a call type cannot escalate to itself",
+            );
+            return None;
+        }
+        idx
+    });
+    let target = ct.target.as_ref().and_then(|t| {
+        let tp = format!("{path}.target");
+        let h = v.positive(
+            &format!("{tp}.within_working_hours"),
+            t.within_working_hours,
+            10_000.0,
+        );
+        let share = v.prob(&format!("{tp}.share"), t.share.unwrap_or(1.0));
+        Some(super::WorkTarget {
+            within_working_s: h? * 3600.0,
+            share: share?,
+        })
+    });
+    let mut packs = Vec::new();
+    for (i, p) in ct.packs.iter().flatten().enumerate() {
+        let pp = format!("{path}.packs[{i}]");
+        let at = v.clock(&format!("{pp}.at"), &p.at).filter(|&c| c < 86_400);
+        let days = parse_weekday_set(p.days.as_deref().unwrap_or("mon-fri"));
+        if days.is_none() {
+            v.err(
+                &format!("{pp}.days"),
+                format!("{:?}", p.days.as_deref().unwrap_or("")),
+                "is not a weekday selector",
+            );
+        }
+        let size = v.whole(&format!("{pp}.size"), p.size, 1.0, 1_000_000.0);
+        if let (Some(at), Some(days), Some(size)) = (at, days, size) {
+            packs.push(super::Pack { at, days, size });
+        }
+    }
     Some(CallType {
         name: ct.name.clone(),
+        channel,
+        escalate_to,
+        target,
+        packs,
         service: service?,
         rate_per_s: rate?,
         process,

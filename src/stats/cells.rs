@@ -34,6 +34,14 @@ pub struct CallCell {
     /// Callers who wanted to call while the service was closed and gave up
     /// (credited to the interval of their attempt; not offered).
     pub lost_while_closed: f64,
+    /// Items completed within the call type's working-hours target.
+    pub done_within: f64,
+    /// Answered calls escalated (not resolved at first contact).
+    pub escalated: f64,
+    /// Packs released in this interval.
+    pub packs: f64,
+    /// Of those, packs completed within the working-hours target.
+    pub packs_within: f64,
 }
 
 impl CallCell {
@@ -54,6 +62,10 @@ impl CallCell {
         self.callers_answered += o.callers_answered;
         self.callers_lost += o.callers_lost;
         self.lost_while_closed += o.lost_while_closed;
+        self.done_within += o.done_within;
+        self.escalated += o.escalated;
+        self.packs += o.packs;
+        self.packs_within += o.packs_within;
     }
 }
 

@@ -41,6 +41,12 @@ pub enum Kpi {
     AttemptsPerCaller,
     /// Callers who wanted to call while the service was closed and gave up.
     LostWhileClosed,
+    /// Items completed within the call type's working-hours target / offered.
+    DoneWithinTarget,
+    /// Answered calls escalated to another call type (second level).
+    Escalated,
+    /// Packs completed within the working-hours target / packs released.
+    PacksWithinTarget,
     /// Scheduled agent time, hours.
     ScheduledAgentHours,
     /// Agent time spent handling calls, hours.
@@ -51,7 +57,7 @@ pub enum Kpi {
 
 impl Kpi {
     /// Every KPI, in output order.
-    pub const ALL: [Kpi; 21] = [
+    pub const ALL: [Kpi; 24] = [
         Kpi::Offered,
         Kpi::Answered,
         Kpi::Abandoned,
@@ -70,12 +76,15 @@ impl Kpi {
         Kpi::CallerAbandonRate,
         Kpi::AttemptsPerCaller,
         Kpi::LostWhileClosed,
+        Kpi::DoneWithinTarget,
+        Kpi::Escalated,
+        Kpi::PacksWithinTarget,
         Kpi::ScheduledAgentHours,
         Kpi::BusyAgentHours,
         Kpi::OvertimeAgentHours,
     ];
     /// KPIs reported for services and call types.
-    pub const CALL_KPIS: [Kpi; 18] = [
+    pub const CALL_KPIS: [Kpi; 21] = [
         Kpi::Offered,
         Kpi::Answered,
         Kpi::Abandoned,
@@ -94,6 +103,9 @@ impl Kpi {
         Kpi::CallerAbandonRate,
         Kpi::AttemptsPerCaller,
         Kpi::LostWhileClosed,
+        Kpi::DoneWithinTarget,
+        Kpi::Escalated,
+        Kpi::PacksWithinTarget,
     ];
     /// KPIs reported for agent groups.
     pub const GROUP_KPIS: [Kpi; 4] = [
@@ -126,6 +138,9 @@ impl Kpi {
             Kpi::CallerAbandonRate => "caller_abandon_rate",
             Kpi::AttemptsPerCaller => "attempts_per_caller",
             Kpi::LostWhileClosed => "lost_while_closed",
+            Kpi::DoneWithinTarget => "done_within_target_share",
+            Kpi::Escalated => "escalated",
+            Kpi::PacksWithinTarget => "packs_within_target_share",
             Kpi::ScheduledAgentHours => "scheduled_agent_hours",
             Kpi::BusyAgentHours => "busy_agent_hours",
             Kpi::OvertimeAgentHours => "overtime_agent_hours",
@@ -150,6 +165,8 @@ impl Kpi {
                 | Kpi::FirstContactResolution
                 | Kpi::CallerAnsweredShare
                 | Kpi::CallerAbandonRate
+                | Kpi::DoneWithinTarget
+                | Kpi::PacksWithinTarget
         )
     }
 
@@ -166,6 +183,7 @@ impl Kpi {
                 | Kpi::CallerAbandonRate
                 | Kpi::AttemptsPerCaller
                 | Kpi::LostWhileClosed
+                | Kpi::Escalated
         )
     }
 
@@ -205,6 +223,9 @@ pub fn compute(c: &CallCell, g: &GroupCell) -> [f64; Kpi::COUNT] {
             Kpi::CallerAbandonRate => ratio(c.callers_lost, c.callers),
             Kpi::AttemptsPerCaller => ratio(c.offered, c.callers),
             Kpi::LostWhileClosed => c.lost_while_closed,
+            Kpi::DoneWithinTarget => ratio(c.done_within, c.offered),
+            Kpi::Escalated => c.escalated,
+            Kpi::PacksWithinTarget => ratio(c.packs_within, c.packs),
             Kpi::ScheduledAgentHours => g.scheduled_s / 3600.0,
             Kpi::BusyAgentHours => g.busy_s / 3600.0,
             Kpi::OvertimeAgentHours => (g.present_s - g.scheduled_s).max(0.0) / 3600.0,

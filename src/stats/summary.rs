@@ -270,6 +270,31 @@ impl SummaryBuilder {
             .collect();
         for (s, svc) in sc.services.iter().enumerate() {
             services[s].compliance = self.compliance(s, svc, &services[s].kpis);
+            // Targets of the service's deferred call types (e-mail within 9
+            // working hours, packs within 4 working hours...).
+            for (c, ct) in sc.call_types.iter().enumerate() {
+                let Some(t) = ct.target.filter(|_| ct.service == s) else {
+                    continue;
+                };
+                let hours = t.within_working_s / 3600.0;
+                let hours = if hours == 1.0 {
+                    "1 working hour".to_string()
+                } else {
+                    format!("{hours} working hours")
+                };
+                let (kpi, what) = if ct.packs.is_empty() {
+                    (Kpi::DoneWithinTarget, format!("{} within {hours}", ct.name))
+                } else {
+                    (
+                        Kpi::PacksWithinTarget,
+                        format!("{} packs within {hours}", ct.name),
+                    )
+                };
+                let kpis = call_types[c].kpis.clone();
+                if let Some(x) = self.compliance_of(n_s + c, what, kpi, t.share, true, &kpis) {
+                    services[s].compliance.push(x);
+                }
+            }
         }
         Summary {
             scenario: sc.name.clone(),
@@ -292,33 +317,46 @@ impl SummaryBuilder {
         }
     }
 
+    /// Compliance of entity `e` with one target on `kpi`.
+    fn compliance_of(
+        &self,
+        e: usize,
+        indicator: String,
+        kpi: Kpi,
+        target: f64,
+        at_least: bool,
+        kpis: &Kpis,
+    ) -> Option<Compliance> {
+        let value = kpis.get(kpi)?;
+        let reps = &self.totals[e];
+        let met = reps
+            .iter()
+            .filter(|v| {
+                let x = v[kpi.index()];
+                !x.is_nan() && if at_least { x >= target } else { x <= target }
+            })
+            .count();
+        let ok = if at_least {
+            value.mean >= target
+        } else {
+            value.mean <= target
+        };
+        Some(Compliance {
+            indicator,
+            kpi: kpi.name(),
+            value,
+            target,
+            direction: if at_least { ">=" } else { "<=" },
+            status: if ok { "OK" } else { "KO" },
+            met_share: met as f64 / reps.len().max(1) as f64,
+        })
+    }
+
     fn compliance(&self, s: usize, svc: &crate::scenario::Service, kpis: &Kpis) -> Vec<Compliance> {
         let tg = &svc.targets;
         let mut out = Vec::new();
         let mut add = |indicator: String, kpi: Kpi, target: f64, at_least: bool| {
-            let Some(value) = kpis.get(kpi) else { return };
-            let reps = &self.totals[s];
-            let met = reps
-                .iter()
-                .filter(|v| {
-                    let x = v[kpi.index()];
-                    !x.is_nan() && if at_least { x >= target } else { x <= target }
-                })
-                .count();
-            let ok = if at_least {
-                value.mean >= target
-            } else {
-                value.mean <= target
-            };
-            out.push(Compliance {
-                indicator,
-                kpi: kpi.name(),
-                value,
-                target,
-                direction: if at_least { ">=" } else { "<=" },
-                status: if ok { "OK" } else { "KO" },
-                met_share: met as f64 / reps.len().max(1) as f64,
-            });
+            out.extend(self.compliance_of(s, indicator, kpi, target, at_least, kpis));
         };
         if let Some(x) = tg.service_level {
             add(
