@@ -4,5 +4,6 @@ mod common;
 
 mod cli;
 mod erlang;
+mod fit;
 mod mechanics;
 mod validation;

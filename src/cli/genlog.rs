@@ -1,18 +1,13 @@
 //! `ccsim gen-log`: a synthetic call log and staffing table from one
 //! replication of a scenario (the ground truth of `ccsim fit`'s tests).
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
 
 use super::{CliError, load};
-use crate::calendar::format_clock;
-use crate::fit::log::format_timestamp;
+use crate::fit::synth::{call_log_csv, staffing_csv};
 use crate::io::write_atomic;
-use crate::model::Center;
-use crate::model::sim::{Outcome, Replication};
-use crate::scenario::Scenario;
 
 /// `ccsim gen-log`.
 #[derive(Debug, Args)]
@@ -31,84 +26,6 @@ pub struct GenLogArgs {
     /// Replication number to trace.
     #[arg(long, short = 'r', default_value_t = 0)]
     pub replication: u32,
-}
-
-/// The call log of one replication: header
-/// `arrival,call_type,answered,end,group,caller,outcome`, one row per call
-/// in order of arrival, local timestamps from the horizon's first midnight.
-pub fn call_log_csv(sc: &Scenario, seed: u64, replication: u32) -> String {
-    let center = Center::new(sc);
-    let mut rep = Replication::new(&center);
-    rep.enable_trace();
-    rep.run(seed, replication);
-    let mut calls: Vec<_> = rep.trace().map(<[_]>::to_vec).unwrap_or_default();
-    calls.sort_by(|a, b| {
-        a.arrival
-            .total_cmp(&b.arrival)
-            .then(a.caller.cmp(&b.caller))
-    });
-    let start = sc.horizon.start;
-    let mut s = String::with_capacity(calls.len() * 110 + 64);
-    s.push_str("arrival,call_type,answered,end,group,caller,outcome\n");
-    for c in &calls {
-        let ct = &sc.call_types[usize::from(c.call_type)].name;
-        let group = c
-            .group
-            .map(|g| sc.groups[usize::from(g)].name.as_str())
-            .unwrap_or("");
-        let answered = c
-            .answered
-            .map(|a| format_timestamp(start, a))
-            .unwrap_or_default();
-        let outcome = match c.outcome {
-            Outcome::Answered => "answered",
-            Outcome::Abandoned => "abandoned",
-        };
-        let _ = writeln!(
-            s,
-            "{},{},{},{},{},c{},{}",
-            format_timestamp(start, c.arrival),
-            csv_field(ct),
-            answered,
-            format_timestamp(start, c.end),
-            csv_field(group),
-            c.caller,
-            outcome
-        );
-    }
-    s
-}
-
-/// The staffing table of a scenario: header `date,interval_start,group,agents`,
-/// one row per day, interval and agent group.
-pub fn staffing_csv(sc: &Scenario) -> String {
-    let h = &sc.horizon;
-    let ipd = h.intervals_per_day();
-    let mut s = String::from("date,interval_start,group,agents\n");
-    for d in 0..h.days as usize {
-        let w = h.weekday(d).index();
-        for k in 0..ipd {
-            for g in &sc.groups {
-                let _ = writeln!(
-                    s,
-                    "{},{},{},{}",
-                    h.date(d),
-                    format_clock(k as u32 * h.interval_s),
-                    csv_field(&g.name),
-                    g.staffing[w].get(k).copied().unwrap_or(0)
-                );
-            }
-        }
-    }
-    s
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// Runs `ccsim gen-log`.

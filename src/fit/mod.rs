@@ -14,6 +14,7 @@ pub mod estimate;
 pub mod km;
 pub mod log;
 mod render;
+pub mod synth;
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap, HashSet};
