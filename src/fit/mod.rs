@@ -181,8 +181,12 @@ pub struct CallTypeFit {
     pub ivr: u64,
     /// Daily volume per weekday (Monday first); `None` for weekdays absent from the date range.
     pub daily: [Option<DailyVolume>; 7],
-    /// Offered calls per interval summed over the days of each weekday.
+    /// Intraday profile weights per weekday: offered calls per interval
+    /// summed over the days of the weekday, or over the days of all
+    /// weekdays of its pooling group (see [`pool_profiles`]).
     pub profile: [Vec<u64>; 7],
+    /// How the profiles were formed (pooled or per weekday, with the test's p-value).
+    pub profile_notes: Vec<String>,
     /// Opening per weekday: from the first to the end of the last interval with calls.
     pub open: [Option<(u32, u32)>; 7],
     /// Coefficient of variation of a gamma day factor and the pooled dispersion index.
@@ -613,6 +617,7 @@ fn finish_type(
         let b = p.iter().rposition(|&c| c > 0)?;
         Some((a as u32 * isz, (b as u32 + 1) * isz))
     });
+    let profile_notes = pool_profiles(&mut profile, &open);
     let groups: Vec<(usize, f64, f64)> = daily
         .iter()
         .flatten()
@@ -634,6 +639,7 @@ fn finish_type(
         ivr: t.ivr,
         daily,
         profile,
+        profile_notes,
         open,
         overdispersion: estimate::overdispersion(&groups),
         handling: t.handling,
@@ -651,6 +657,74 @@ fn finish_type(
         }),
         observed: t.observed.clone(),
     }
+}
+
+/// Pools the intraday profiles of weekdays with the same opening range when
+/// a chi-square test of homogeneity (Pearson 1900; weekdays × intervals
+/// contingency table, `(r-1)(c-1)` degrees of freedom) does not reject
+/// equal shapes at the 5% level: one or few days per weekday give noisy
+/// per-interval counts, and a noisy profile biases a simulated service level
+/// down (the service level is concave in the load). Weekdays whose profiles
+/// differ keep their own. Returns one note per group of weekdays.
+pub fn pool_profiles(profile: &mut [Vec<u64>; 7], open: &[Option<(u32, u32)>; 7]) -> Vec<String> {
+    use statrs::distribution::{ChiSquared, ContinuousCDF};
+    let mut notes = Vec::new();
+    let mut done = [false; 7];
+    for w in 0..7 {
+        if done[w] || open[w].is_none() {
+            continue;
+        }
+        let days: Vec<usize> = (w..7).filter(|&d| !done[d] && open[d] == open[w]).collect();
+        for &d in &days {
+            done[d] = true;
+        }
+        let names: Vec<&str> = days
+            .iter()
+            .map(|&d| crate::calendar::Weekday::from_index(d).short())
+            .collect();
+        if days.len() < 2 {
+            continue;
+        }
+        let ipd = profile[w].len();
+        let row_tot: Vec<f64> = days
+            .iter()
+            .map(|&d| profile[d].iter().sum::<u64>() as f64)
+            .collect();
+        let col_tot: Vec<f64> = (0..ipd)
+            .map(|k| days.iter().map(|&d| profile[d][k] as f64).sum())
+            .collect();
+        let total: f64 = row_tot.iter().sum();
+        let cols = col_tot.iter().filter(|&&c| c > 0.0).count();
+        let mut x2 = 0.0;
+        for (i, &d) in days.iter().enumerate() {
+            for k in 0..ipd {
+                let e = row_tot[i] * col_tot[k] / total;
+                if e > 0.0 {
+                    x2 += (profile[d][k] as f64 - e).powi(2) / e;
+                }
+            }
+        }
+        let df = ((days.len() - 1) * cols.saturating_sub(1)) as f64;
+        let p = ChiSquared::new(df.max(1.0)).map_or(0.0, |c| 1.0 - c.cdf(x2));
+        if p > 0.05 {
+            let pooled: Vec<u64> = (0..ipd)
+                .map(|k| days.iter().map(|&d| profile[d][k]).sum())
+                .collect();
+            for &d in &days {
+                profile[d] = pooled.clone();
+            }
+            notes.push(format!(
+                "{}: one pooled profile (chi-square homogeneity test X2 = {x2:.1}, df = {df}, p = {p:.3})",
+                names.join(", ")
+            ));
+        } else {
+            notes.push(format!(
+                "{}: a profile per weekday (shapes differ: chi-square X2 = {x2:.1}, df = {df}, p = {p:.2e})",
+                names.join(", ")
+            ));
+        }
+    }
+    notes
 }
 
 /// Skills of group `g`: call types it answered, most answered first.

@@ -189,10 +189,17 @@ impl FitResult {
             w(
                 &mut s,
                 &format!(
-                    "# Intraday profile: offered calls per {}-minute interval from 00:00, summed over the days of each weekday (weights).",
+                    "# Intraday profile: offered calls per {}-minute interval from 00:00, summed over the days (weights);",
                     o.interval_s / 60
                 ),
             );
+            w(
+                &mut s,
+                "#   weekdays with the same opening share one profile unless their shapes differ at 5%:",
+            );
+            for n in &ct.profile_notes {
+                w(&mut s, &format!("#   {n}"));
+            }
             if per_day.is_empty() {
                 w(
                     &mut s,
