@@ -385,3 +385,29 @@ fn gen_log_fit_and_backtest_from_the_command_line() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn redials_and_zones_from_caller_ids() {
+    let dir = tmp("redial");
+    // x abandons at 08:00:30 and calls again at 08:01:30 (a redial after 60 s);
+    // y abandons and never calls back; z is answered. Times carry a +01:00 zone.
+    let rows = "2025-01-13T08:00:00+01:00,c,,2025-01-13T08:00:30+01:00,,x,abandoned\n\
+                2025-01-13T08:00:10+01:00,c,,2025-01-13T08:00:20+01:00,,y,abandoned\n\
+                2025-01-13T08:00:40+01:00,c,2025-01-13T08:00:50+01:00,2025-01-13T08:03:50+01:00,g,z,answered\n\
+                2025-01-13T08:01:30+01:00,c,2025-01-13T08:01:31+01:00,2025-01-13T08:05:31+01:00,g,x,answered\n";
+    // Rows must be in arrival order for the redial window: sort them.
+    let mut lines: Vec<&str> = rows.lines().collect();
+    lines.sort();
+    let p = write_log(&dir, &(lines.join("\n") + "\n"));
+    let res = fit::fit(&p, None, &FitOptions::default()).unwrap();
+    let r = res.call_types[0].redials.unwrap();
+    assert_eq!((r.abandoned_with_id, r.redialed), (2, 1));
+    assert!((r.mean_delay_s - 60.0).abs() < 1e-9);
+    assert_eq!(res.call_types[0].handling.n, 2);
+    assert!((res.call_types[0].handling.mean() - 210.0).abs() < 1e-9);
+    let text = res.scenario_toml("r");
+    assert!(text.contains("share 0.5000"), "{text}");
+    assert!(text.contains("ASSUMPTION"), "{text}");
+    Scenario::from_toml(&text, "r.toml", "r").unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -4,6 +4,9 @@
 //! answers: an abandoned call is an *event* at its wait, an answered call is
 //! *censored* at its wait (the patience was longer than the wait).
 
+/// Longest wait kept apart in [`CensoredHist`], seconds (one day).
+pub const MAX_WAIT_S: f64 = 86_400.0;
+
 /// Counts of events and censored observations in bins of fixed width, so
 /// that memory depends on the longest wait, not on the number of calls.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +44,7 @@ impl CensoredHist {
             self.censored_at_zero += 1;
             return;
         }
-        let k = ((t / self.width) as usize).min(10_000_000);
+        let k = ((t / self.width) as usize).min(self.max_bins() - 1);
         if k >= self.bins.len() {
             self.bins.resize(k + 1, (0, 0));
         }
@@ -52,6 +55,12 @@ impl CensoredHist {
             self.bins[k].1 += 1;
         }
         self.sum_all += t;
+    }
+
+    /// Bins cover waits up to [`MAX_WAIT_S`]; longer waits fall in the last
+    /// bin, so that a corrupt row cannot blow up memory.
+    pub fn max_bins(&self) -> usize {
+        ((MAX_WAIT_S / self.width).ceil() as usize).max(1)
     }
 
     /// Number of events.
