@@ -37,7 +37,6 @@ impl FitResult {
     pub fn scenario_toml(&self, name: &str) -> String {
         let mut s = String::new();
         let o = &self.options;
-        let ipd = self.intervals_per_day();
         let w = |s: &mut String, line: &str| {
             s.push_str(line);
             s.push('\n');
@@ -424,7 +423,6 @@ impl FitResult {
                 .collect();
             w(&mut s, &format!("agents = {{ {} }}", days.join(", ")));
         }
-        let _ = ipd;
         s
     }
 }
