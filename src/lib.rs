@@ -16,13 +16,15 @@
 //!
 //! [`experiment::run`] drives the replications in parallel with rayon;
 //! [`analytic`] holds the exact Erlang B/C/A formulas the simulation is
-//! tested against; [`cli`] is the command line.
+//! tested against; [`fit`] calibrates a scenario from a call log; [`cli`]
+//! is the command line.
 
 pub mod analytic;
 pub mod calendar;
 pub mod cli;
 pub mod engine;
 pub mod experiment;
+pub mod fit;
 pub mod io;
 pub mod model;
 pub mod report;

@@ -6,5 +6,6 @@ mod cli;
 mod contact_center;
 mod cup;
 mod erlang;
+mod fit;
 mod mechanics;
 mod validation;

@@ -22,6 +22,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Exact Erlang C / Erlang A figures for one queue (no simulation).
     Erlang(ErlangArgs),
+    /// Write a synthetic call log and staffing table from one replication.
+    GenLog(super::genlog::GenLogArgs),
+    /// Fit a runnable scenario to a call log (and back-test it).
+    Fit(super::fit::FitArgs),
 }
 
 /// Output formats.

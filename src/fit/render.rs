@@ -1,0 +1,514 @@
+//! Text output of a fit: the commented scenario and the back-test table.
+
+use std::fmt::Write as _;
+
+use crate::calendar::{Weekday, format_clock};
+use crate::stats::{Kpi, Summary};
+
+use super::km::{median, restricted_mean, survival_at};
+use super::{FitResult, IntervalObs};
+
+fn q(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn num(x: f64) -> String {
+    if x == x.round() && x.abs() < 1e15 {
+        format!("{x:.1}")
+    } else {
+        let s = format!("{x:.6}");
+        let s = s.trim_end_matches('0');
+        s.to_string()
+    }
+}
+
+fn fmt_se(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.3}")
+    } else {
+        "n/a".into()
+    }
+}
+
+impl FitResult {
+    /// The fitted scenario as TOML, with comments giving each estimate, its
+    /// standard error and its sample size. Validate it with
+    /// [`crate::scenario::Scenario::from_toml`] before use (the CLI does).
+    pub fn scenario_toml(&self, name: &str) -> String {
+        let mut s = String::new();
+        let o = &self.options;
+        let w = |s: &mut String, line: &str| {
+            s.push_str(line);
+            s.push('\n');
+        };
+        w(
+            &mut s,
+            &format!(
+                "# Fitted by `ccsim fit` from {} ({} data row(s)).",
+                self.calls_file, self.rows.rows
+            ),
+        );
+        w(
+            &mut s,
+            "# Every number below is an estimate from that log; comments give its",
+        );
+        w(
+            &mut s,
+            "# standard error (se) and sample size (n). Check them before planning.",
+        );
+        for l in self.rows.lines(&self.calls_file) {
+            w(&mut s, &format!("# NOTE: {l}"));
+        }
+        w(&mut s, "");
+        w(&mut s, &format!("name = {}", q(name)));
+        w(
+            &mut s,
+            &format!(
+                "description = {}",
+                q(&format!(
+                    "fitted from {} ({} to {})",
+                    self.calls_file,
+                    self.first_date,
+                    self.first_date.add_days(i64::from(self.days) - 1)
+                ))
+            ),
+        );
+        w(&mut s, "");
+        w(&mut s, "[horizon]");
+        w(
+            &mut s,
+            &format!(
+                "start = {}          # first date of the log ({})",
+                self.first_date,
+                self.first_date.weekday()
+            ),
+        );
+        w(&mut s, &format!("days = {}", self.days));
+        w(&mut s, &format!("interval_minutes = {}", o.interval_s / 60));
+        w(&mut s, "");
+        w(&mut s, "[run]");
+        w(&mut s, "replications = 100");
+        w(&mut s, "seed = 1");
+        for ct in &self.call_types {
+            w(&mut s, "");
+            w(&mut s, "[[service]]");
+            w(&mut s, &format!("name = {}", q(&ct.name)));
+            let open: Vec<String> = ct
+                .open
+                .iter()
+                .enumerate()
+                .filter_map(|(d, r)| {
+                    r.map(|(a, b)| {
+                        format!(
+                            "{} = \"{}-{}\"",
+                            Weekday::from_index(d),
+                            format_clock(a),
+                            format_clock(b)
+                        )
+                    })
+                })
+                .collect();
+            w(
+                &mut s,
+                "# Opening per weekday: first to last interval with calls in the log.",
+            );
+            if open.is_empty() {
+                w(&mut s, "open = \"closed\"");
+            } else {
+                w(&mut s, &format!("open = {{ {} }}", open.join(", ")));
+            }
+            w(
+                &mut s,
+                &format!("targets = {{ answered_within_s = {} }}", num(o.threshold_s)),
+            );
+            w(&mut s, "");
+            w(&mut s, "[[call_type]]");
+            w(&mut s, &format!("name = {}", q(&ct.name)));
+            w(&mut s, &format!("service = {}", q(&ct.name)));
+            let t = &ct.totals;
+            w(
+                &mut s,
+                &format!(
+                    "# Log: {} offered ({} answered, {} abandoned), {} closed, {} IVR (closed and IVR calls are not offered to the queue).",
+                    t.offered, t.answered, t.abandoned, ct.closed, ct.ivr
+                ),
+            );
+            w(
+                &mut s,
+                "# Daily volume per weekday: mean offered calls per day, se = sd/sqrt(days), n = days.",
+            );
+            let mut per_day = Vec::new();
+            let mut profiles = Vec::new();
+            for (d, dv) in ct.daily.iter().enumerate() {
+                let Some(dv) = dv else { continue };
+                let wd = Weekday::from_index(d);
+                w(
+                    &mut s,
+                    &format!(
+                        "#   {wd}: {:.1} calls/day, se {}, sd {:.1}, n = {} day(s)",
+                        dv.mean,
+                        fmt_se(dv.se()),
+                        dv.var.sqrt(),
+                        dv.days
+                    ),
+                );
+                if dv.mean > 0.0 {
+                    per_day.push(format!(
+                        "{wd} = {}",
+                        num((dv.mean * 1000.0).round() / 1000.0)
+                    ));
+                    let p: Vec<String> = ct.profile[d].iter().map(u64::to_string).collect();
+                    profiles.push(format!("{wd} = [{}]", p.join(", ")));
+                }
+            }
+            match ct.overdispersion {
+                Some((c, idx)) => {
+                    w(
+                        &mut s,
+                        &format!(
+                            "# Day-to-day overdispersion: variance/mean of daily counts = {idx:.2} (1 for Poisson);"
+                        ),
+                    );
+                    w(
+                        &mut s,
+                        &format!(
+                            "#   as a gamma day factor (Var N = m + c^2 m^2): cv = {c:.3}. The scenario format has no"
+                        ),
+                    );
+                    w(
+                        &mut s,
+                        "#   field for it yet: simulated days are Poisson with these means.",
+                    );
+                }
+                None => w(
+                    &mut s,
+                    "# Day-to-day overdispersion: needs two days of a weekday; not estimated.",
+                ),
+            }
+            w(
+                &mut s,
+                &format!(
+                    "# Intraday profile: offered calls per {}-minute interval from 00:00, summed over the days (weights);",
+                    o.interval_s / 60
+                ),
+            );
+            w(
+                &mut s,
+                "#   weekdays with the same opening share one profile unless their shapes differ at 5%:",
+            );
+            for n in &ct.profile_notes {
+                w(&mut s, &format!("#   {n}"));
+            }
+            if per_day.is_empty() {
+                w(
+                    &mut s,
+                    "# No offered call: a nominal rate so that the scenario runs. EDIT.",
+                );
+                w(&mut s, "arrivals = { per_hour = 0.001 }");
+            } else {
+                w(
+                    &mut s,
+                    &format!(
+                        "arrivals = {{ per_day = {{ {} }}, from = \"00:00\", profile = {{ {} }} }}",
+                        per_day.join(", "),
+                        profiles.join(", ")
+                    ),
+                );
+            }
+            // Handling.
+            let h = &ct.handling;
+            if h.n > 0 {
+                w(
+                    &mut s,
+                    &format!(
+                        "# Handling time, n = {} answered calls: sample mean {:.2} s (se {}), sd {:.2} s.",
+                        h.n,
+                        h.mean(),
+                        fmt_se(h.sd() / (h.n as f64).sqrt()),
+                        h.sd()
+                    ),
+                );
+            }
+            if let Some(l) = ct.lognormal {
+                w(
+                    &mut s,
+                    &format!(
+                        "#   lognormal MLE: mean {:.2} s (se {}), cv {:.4}, log-likelihood {:.1}",
+                        l.mean,
+                        fmt_se(l.se_mean),
+                        l.cv,
+                        l.log_lik
+                    ),
+                );
+            }
+            if let Some(g) = ct.gamma {
+                w(
+                    &mut s,
+                    &format!(
+                        "#   gamma MLE:     mean {:.2} s (se {}), cv {:.4}, log-likelihood {:.1}",
+                        g.mean,
+                        fmt_se(g.se_mean),
+                        g.cv,
+                        g.log_lik
+                    ),
+                );
+            }
+            match ct.chosen_handling() {
+                Some((name, f)) => {
+                    w(&mut s, &format!("#   chosen: {name} (higher likelihood)."));
+                    w(
+                        &mut s,
+                        &format!(
+                            "handling = {{ dist = \"{name}\", mean_s = {}, cv = {} }}",
+                            num(f.mean),
+                            num(f.cv)
+                        ),
+                    );
+                }
+                None if h.n > 0 => {
+                    w(
+                        &mut s,
+                        "#   too few or identical handling times for a two-parameter fit.",
+                    );
+                    w(
+                        &mut s,
+                        &format!(
+                            "handling = {{ dist = \"exponential\", mean_s = {} }}",
+                            num(h.mean().max(1.0))
+                        ),
+                    );
+                }
+                None => {
+                    w(
+                        &mut s,
+                        "# No answered call: handling time unknown, 300 s assumed. EDIT.",
+                    );
+                    w(
+                        &mut s,
+                        "handling = { dist = \"exponential\", mean_s = 300 }",
+                    );
+                }
+            }
+            // Patience.
+            let p = &ct.patience;
+            w(
+                &mut s,
+                &format!(
+                    "# Patience, n = {} waits: {} abandonments (events), {} answered (censored at their wait).",
+                    p.observations,
+                    p.events,
+                    p.observations - p.events
+                ),
+            );
+            if !p.km.is_empty() {
+                let md = median(&p.km).map_or("not reached".to_string(), |m| format!("{m:.1} s"));
+                let tau = p.max_wait_s;
+                w(
+                    &mut s,
+                    &format!(
+                        "#   Kaplan-Meier: S(10 s) = {:.4}, S(30 s) = {:.4}, S(60 s) = {:.4}, median {md}, mean restricted to {tau:.0} s = {:.1} s",
+                        survival_at(&p.km, 10.0),
+                        survival_at(&p.km, 30.0),
+                        survival_at(&p.km, 60.0),
+                        restricted_mean(&p.km, tau)
+                    ),
+                );
+            }
+            if let Some(e) = p.exponential {
+                w(
+                    &mut s,
+                    &format!(
+                        "#   exponential MLE (censored): mean {:.2} s (se {}), log-likelihood {:.1}",
+                        e.mean,
+                        fmt_se(e.se_mean),
+                        e.log_lik
+                    ),
+                );
+            }
+            if let Some(wb) = p.weibull {
+                w(
+                    &mut s,
+                    &format!(
+                        "#   Weibull MLE (censored): mean {:.2} s (se {}), shape {:.4} (se {}), log-likelihood {:.1}",
+                        wb.mean,
+                        fmt_se(wb.se_mean),
+                        wb.shape,
+                        fmt_se(wb.se_shape),
+                        wb.log_lik
+                    ),
+                );
+            }
+            match p.chosen() {
+                Some(("weibull", f)) => {
+                    w(
+                        &mut s,
+                        "#   chosen: Weibull (likelihood-ratio test rejects the exponential at 5%).",
+                    );
+                    w(
+                        &mut s,
+                        &format!(
+                            "patience = {{ dist = \"weibull\", mean_s = {}, shape = {} }}",
+                            num(f.mean),
+                            num(f.shape)
+                        ),
+                    );
+                }
+                Some((_, f)) => {
+                    w(
+                        &mut s,
+                        "#   chosen: exponential (the Weibull is not significantly better at 5%).",
+                    );
+                    w(
+                        &mut s,
+                        &format!(
+                            "patience = {{ dist = \"exponential\", mean_s = {} }}",
+                            num(f.mean)
+                        ),
+                    );
+                }
+                None => w(
+                    &mut s,
+                    "#   no abandonment in the log: callers never abandon (no patience line).",
+                ),
+            }
+            match ct.redials {
+                Some(r) if r.abandoned_with_id > 0 => {
+                    let share = r.redialed as f64 / r.abandoned_with_id as f64;
+                    let se = (share * (1.0 - share) / r.abandoned_with_id as f64).sqrt();
+                    let delay = if r.redialed > 0 {
+                        format!("{:.1} s", r.mean_delay_s)
+                    } else {
+                        "n/a".into()
+                    };
+                    w(
+                        &mut s,
+                        &format!(
+                            "# Redials (same caller within {:.0} s of abandoning): share {share:.4} (se {se:.4}) of n = {} abandonments, mean delay {delay}.",
+                            o.redial_window_s, r.abandoned_with_id
+                        ),
+                    );
+                    w(
+                        &mut s,
+                        "#   The scenario format has no redial field yet: each attempt is simulated as a new call.",
+                    );
+                }
+                Some(_) => w(&mut s, "# Redials: no abandonment with a caller id."),
+                None => w(
+                    &mut s,
+                    "# Redials: the log has no caller ids; not estimated.",
+                ),
+            }
+        }
+        for g in &self.groups {
+            w(&mut s, "");
+            w(&mut s, "[[agent_group]]");
+            w(&mut s, &format!("name = {}", q(&g.name)));
+            let skills: Vec<String> = g
+                .skills
+                .iter()
+                .map(|&i| q(&self.call_types[i].name))
+                .collect();
+            w(
+                &mut s,
+                "# Skills: call types this group answered in the log, most answered first.",
+            );
+            w(&mut s, &format!("skills = [{}]", skills.join(", ")));
+            w(&mut s, &format!("# Staffing {}.", g.source));
+            w(&mut s, "from = \"00:00\"");
+            let days: Vec<String> = (0..7)
+                .map(|d| {
+                    let v: Vec<String> = g.agents[d].iter().map(u32::to_string).collect();
+                    format!("{} = [{}]", Weekday::from_index(d), v.join(", "))
+                })
+                .collect();
+            w(&mut s, &format!("agents = {{ {} }}", days.join(", ")));
+        }
+        s
+    }
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("-".into(), |v| format!("{:.1}%", 100.0 * v))
+}
+
+fn secs(x: Option<f64>) -> String {
+    x.map_or("-".into(), |v| format!("{v:.1}"))
+}
+
+fn sim(e: Option<crate::stats::Estimate>, scale: f64, unit: &str) -> String {
+    match e {
+        Some(e) if e.mean.is_finite() => {
+            let ci = if e.ci95.is_finite() {
+                format!(" ±{:.1}", e.ci95 * scale)
+            } else {
+                String::new()
+            };
+            format!("{:.1}{ci}{unit}", e.mean * scale)
+        }
+        _ => "-".into(),
+    }
+}
+
+/// The back-test table: observed vs simulated service level, abandonment
+/// and ASA per call type, overall and per weekday × interval (observed
+/// figures pooled over the dates of a weekday, as the simulation's
+/// interval statistics are), with the simulation's 95% CI half-width.
+pub fn backtest_report(fit: &FitResult, summary: &Summary) -> String {
+    let mut s = String::new();
+    let ipd = fit.intervals_per_day();
+    let thr = fit.options.threshold_s;
+    let _ = writeln!(
+        s,
+        "Back-test: observed ({}) vs simulated ({} replications), service level within {thr} s, ±: 95% CI of the simulation",
+        fit.calls_file, summary.replications
+    );
+    for ct in &fit.call_types {
+        let Some(es) = summary.call_types.iter().find(|e| e.name == ct.name) else {
+            continue;
+        };
+        let o = ct.totals;
+        let _ = writeln!(s, "\ncall type {}", ct.name);
+        let _ = writeln!(
+            s,
+            "{:<16} {:>8} {:>10} {:>16} {:>8} {:>16} {:>8} {:>16}",
+            "", "offered", "sim", "SL obs", "sim", "aband. obs", "sim", "ASA obs / sim s"
+        );
+        let row =
+            |s: &mut String, label: &str, o: &IntervalObs, k: &crate::stats::summary::Kpis| {
+                let _ = writeln!(
+                    s,
+                    "{:<16} {:>8} {:>10} {:>16} {:>8} {:>16} {:>8} {:>16}",
+                    label,
+                    o.offered,
+                    sim(k.get(Kpi::Offered), 1.0, ""),
+                    pct(o.service_level()),
+                    sim(k.get(Kpi::ServiceLevel), 100.0, "%"),
+                    pct(o.abandon_rate()),
+                    sim(k.get(Kpi::AbandonRate), 100.0, "%"),
+                    format!("{} / {}", secs(o.asa_s()), sim(k.get(Kpi::AsaS), 1.0, "")),
+                );
+            };
+        row(&mut s, "overall", &o, &es.kpis);
+        let pooled = ct.pooled(ipd);
+        for iv in &es.intervals {
+            let w = iv.weekday.index();
+            let Some(k) = crate::calendar::parse_clock(&iv.start)
+                .map(|x| (x / fit.options.interval_s) as usize)
+                .filter(|&k| k < ipd)
+            else {
+                continue;
+            };
+            let ob = &pooled[w][k];
+            if ob.offered == 0 {
+                continue;
+            }
+            row(
+                &mut s,
+                &format!("{} {}", iv.weekday, iv.start),
+                ob,
+                &iv.kpis,
+            );
+        }
+    }
+    s
+}
