@@ -21,6 +21,7 @@
 pub mod analytic;
 pub mod calendar;
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod experiment;
 pub mod io;
