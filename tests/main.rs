@@ -3,6 +3,8 @@
 mod common;
 
 mod cli;
+mod compare;
 mod erlang;
 mod mechanics;
+mod report;
 mod validation;

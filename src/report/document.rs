@@ -39,7 +39,7 @@ pub enum Block {
         caption: String,
         /// PNG path relative to the report folder (for Markdown).
         png: String,
-        /// SVG path relative to the report folder.
+        /// SVG path relative to the report folder (beside the PNG).
         svg: String,
         /// SVG text, inlined in the HTML.
         svg_text: String,
@@ -93,10 +93,8 @@ impl Document {
                         let _ = writeln!(o, "| {} |", cells(r));
                     }
                 }
-                Block::Figure {
-                    caption, png, svg, ..
-                } => {
-                    let _ = writeln!(o, "![{caption}]({png})\n\n*{caption}* ([SVG]({svg}))");
+                Block::Figure { caption, png, .. } => {
+                    let _ = writeln!(o, "![{caption}]({png})\n\n*{caption}*");
                 }
             }
         }

@@ -357,6 +357,7 @@ impl Plot for LinePlot {
         ))?;
         let mut chart = ChartBuilder::on(&body)
             .margin(16)
+            .margin_right(34)
             .x_label_area_size(56)
             .y_label_area_size(72)
             .build_cartesian_2d(x0..x1, 0.0..y_max)?;
@@ -473,7 +474,7 @@ pub fn heatmap(s: &Summary, e: &EntitySummary, k: Kpi) -> Heatmap {
         title: format!(
             "{}: {} by weekday and interval, service {}",
             s.scenario,
-            k.name().replace('_', " "),
+            kpi_title(k).split(" (").next().unwrap_or_default(),
             e.name
         ),
         kpi: k,
@@ -537,6 +538,7 @@ impl Plot for Heatmap {
         // An integer range is inclusive in plotters: 0..n-1 gives n rows.
         let mut chart = ChartBuilder::on(&body)
             .margin(16)
+            .margin_right(34)
             .x_label_area_size(56)
             .y_label_area_size(110)
             .build_cartesian_2d(x0..x1, (0..(n - 1).max(1)).into_segmented())?;
@@ -716,6 +718,7 @@ impl Plot for DemandPlot {
             let mut chart = ChartBuilder::on(area)
                 .caption(name.as_str(), style(18))
                 .margin(8)
+                .margin_right(26)
                 .x_label_area_size(36)
                 .y_label_area_size(56)
                 .build_cartesian_2d(x0..x1, 0.0..y1 * 1.1)?;
