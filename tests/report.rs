@@ -147,6 +147,9 @@ fn report_has_the_compliance_table_plots_and_metadata() {
     assert!(md.contains("scenario file: scenarios/cup-weekday-more-staff.toml"));
     assert!(md.contains("## Comparison"));
     assert!(md.contains("| service_level | "));
+    // "The Monday 8:00-8:30 service level goes from X to Y".
+    assert!(md.contains("in the baseline's worst intervals"), "{md}");
+    assert!(md.contains("| mon | 08:30-09:00 | "), "{md}");
     assert!(md.contains("](plots/cup-weekday-cup-service-level.png)"));
     for p in &files.plots {
         assert!(p.is_file(), "{}", p.display());

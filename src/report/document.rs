@@ -263,6 +263,47 @@ fn compliance_rows(s: &Summary) -> Vec<Vec<String>> {
     rows
 }
 
+/// The `n` intervals of `base` with the lowest service level, with the
+/// alternative's value in the same weekday and interval: "the Monday
+/// 8:00-8:30 service level goes from X to Y".
+fn worst_intervals(
+    base: &crate::stats::EntitySummary,
+    alt: &crate::stats::EntitySummary,
+    n: usize,
+    interval_minutes: u32,
+) -> Vec<Vec<String>> {
+    let k = Kpi::ServiceLevel;
+    let mut list: Vec<_> = base
+        .intervals
+        .iter()
+        .filter_map(|iv| iv.kpis.get(k).filter(|e| !e.mean.is_nan()).map(|e| (iv, e)))
+        .collect();
+    list.sort_by(|a, b| a.1.mean.total_cmp(&b.1.mean));
+    list.into_iter()
+        .take(n)
+        .map(|(iv, b)| {
+            let a = alt
+                .intervals
+                .iter()
+                .find(|x| x.weekday == iv.weekday && x.start == iv.start)
+                .and_then(|x| x.kpis.get(k));
+            let change = a.map_or("-".to_string(), |a| {
+                format!("{:+.1} pp", (a.mean - b.mean) * 100.0)
+            });
+            let end = crate::calendar::parse_clock(&iv.start)
+                .map(|c| crate::calendar::format_clock(c + interval_minutes * 60))
+                .unwrap_or_default();
+            vec![
+                iv.weekday.short().to_string(),
+                format!("{}-{end}", iv.start),
+                fmt_estimate(k, &b),
+                a.map_or("-".to_string(), |a| fmt_estimate(k, &a)),
+                change,
+            ]
+        })
+        .collect()
+}
+
 /// Draws the plots and writes `report.md` and `report.html` into `dir`.
 ///
 /// # Errors
@@ -439,6 +480,40 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
                             ]
                         })
                         .collect(),
+                });
+            }
+        }
+        for (i, alt) in input.runs.iter().enumerate().skip(1) {
+            for svc in &base.summary.services {
+                let Some(alt_svc) = alt.summary.services.iter().find(|e| e.name == svc.name) else {
+                    continue;
+                };
+                let rows = worst_intervals(svc, alt_svc, 8, base.summary.horizon.interval_minutes);
+                if rows.is_empty() {
+                    continue;
+                }
+                doc.blocks.push(Block::Heading(
+                    3,
+                    format!(
+                        "Service level of {} in the baseline's worst intervals: {} vs {}",
+                        svc.name, c.base, alt.summary.scenario
+                    ),
+                ));
+                doc.blocks.push(Block::Paragraph(format!(
+                    "Each weekday's interval pooled over the horizon's days of that weekday; means ± 95% CI over replications. Alternative {}.",
+                    plot::scenario_letter(i)
+                )));
+                doc.blocks.push(Block::Table {
+                    header: [
+                        "weekday",
+                        "interval",
+                        "baseline",
+                        "alternative",
+                        "change of the means",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                    rows,
                 });
             }
         }
