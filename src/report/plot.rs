@@ -372,13 +372,15 @@ impl Plot for LinePlot {
             .light_line_style(RGBColor(245, 245, 245))
             .bold_line_style(RGBColor(225, 225, 225));
         if self.x_is_clock {
-            mesh.x_labels(((x1 - x0) as usize + 1).min(25))
+            mesh.x_labels(((x1 - x0) as usize + 1).min(13))
                 .x_label_formatter(&clock);
         } else {
             mesh.x_label_formatter(&plain);
         }
         mesh.draw()?;
         let clamp = |y: f64| y.clamp(0.0, y_max);
+        // Fainter bands when many lines overlap.
+        let band_alpha = if self.series.len() <= 3 { 0.18 } else { 0.10 };
         for (i, s) in self.series.iter().enumerate() {
             let color = PALETTE[i % PALETTE.len()];
             let mut band: Vec<(f64, f64)> = s
@@ -393,7 +395,7 @@ impl Plot for LinePlot {
                     .map(|(x, e)| (*x, clamp(e.mean - finite_or(e.ci95, 0.0)))),
             );
             if band.len() >= 3 {
-                chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.18))))?;
+                chart.draw_series(std::iter::once(Polygon::new(band, color.mix(band_alpha))))?;
             }
             let line: Vec<(f64, f64)> = s.points.iter().map(|(x, e)| (*x, clamp(e.mean))).collect();
             chart
@@ -554,7 +556,7 @@ impl Plot for Heatmap {
             .configure_mesh()
             .disable_mesh()
             .x_desc("time of day (interval start)")
-            .x_labels(((x1 - x0) as usize + 1).min(25))
+            .x_labels(((x1 - x0) as usize + 1).min(13))
             .x_label_formatter(&clock)
             .y_label_formatter(&row_name)
             .label_style(style(16))
@@ -725,7 +727,7 @@ impl Plot for DemandPlot {
             let clock = |x: &f64| clock_label(*x);
             chart
                 .configure_mesh()
-                .x_labels((((x1 - x0) / 2.0) as usize + 1).min(13))
+                .x_labels((((x1 - x0) / 2.0) as usize + 1).min(7))
                 .x_label_formatter(&clock)
                 .y_desc("Erlangs / agents")
                 .label_style(style(13))
