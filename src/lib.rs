@@ -22,6 +22,7 @@
 pub mod analytic;
 pub mod calendar;
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod experiment;
 pub mod fit;

@@ -3,9 +3,11 @@
 mod common;
 
 mod cli;
+mod compare;
 mod contact_center;
 mod cup;
 mod erlang;
 mod fit;
 mod mechanics;
+mod report;
 mod validation;

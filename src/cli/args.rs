@@ -26,6 +26,13 @@ pub enum Command {
     GenLog(super::genlog::GenLogArgs),
     /// Fit a runnable scenario to a call log (and back-test it).
     Fit(super::fit::FitArgs),
+    /// Run a baseline and alternatives with the same seed (common random
+    /// numbers) and report paired differences with 95% CIs.
+    Compare(CompareArgs),
+    /// Write a report folder: report.md, self-contained report.html, plots.
+    Report(ReportArgs),
+    /// Measure simulation speed; prints calls simulated per second as JSON.
+    Bench(BenchArgs),
 }
 
 /// Output formats.
@@ -65,6 +72,79 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Exit with code 3 when any service target is KO (after printing).
+    #[arg(long)]
+    pub fail_on_ko: bool,
+}
+
+/// `ccsim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Baseline scenario file.
+    pub base: PathBuf,
+    /// Alternative scenario files.
+    #[arg(required = true)]
+    pub alternatives: Vec<PathBuf>,
+    /// Replications of every run (default: the baseline's `run.replications`).
+    #[arg(long, short = 'r')]
+    pub replications: Option<u32>,
+    /// Seed of every run (default: the baseline's `run.seed`).
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 't')]
+    pub threads: Option<usize>,
+    /// Output format on stdout.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also write comparison.json, comparison.csv and comparison.txt into this folder.
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Exit with code 3 when an alternative is significantly worse on this
+    /// KPI for some service (95% CI of the paired difference on the bad
+    /// side of zero). Repeatable.
+    #[arg(long, value_name = "KPI")]
+    pub fail_if_worse: Vec<String>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `ccsim report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Scenario files: the baseline, then alternatives to compare with it.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Output folder (created if missing), e.g. results/NAME.
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+    /// Replications of every run (default: the baseline's `run.replications`).
+    #[arg(long, short = 'r')]
+    pub replications: Option<u32>,
+    /// Seed of every run (default: the baseline's `run.seed`).
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 't')]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `ccsim bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Scenario to simulate (default: scenarios/bench-s1.toml if present,
+    /// else the same S1 scenario built into the binary).
+    pub scenario: Option<PathBuf>,
+    /// Approximate wall-clock seconds to measure for.
+    #[arg(long, default_value_t = 3.0)]
+    pub seconds: f64,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 't')]
+    pub threads: Option<usize>,
 }
 
 /// `ccsim check`.

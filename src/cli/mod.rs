@@ -25,6 +25,10 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_INTERNAL: i32 = 1;
 /// Exit code of bad input: a file, field or flag.
 pub const EXIT_BAD_INPUT: i32 = 2;
+/// Exit code when results miss a target: `run --fail-on-ko` with a KO
+/// target, or `compare --fail-if-worse KPI` with a significantly worse
+/// alternative. The results are printed first.
+pub const EXIT_TARGET_MISSED: i32 = 3;
 
 /// An error with the exit code it maps to.
 #[derive(Debug)]
@@ -85,6 +89,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Erlang(a) => cmd_erlang(a),
         Command::GenLog(a) => genlog::cmd_gen_log(a),
         Command::Fit(a) => fit::cmd_fit(a),
+        Command::Compare(a) => cmd_compare(a),
+        Command::Report(a) => cmd_report(a),
+        Command::Bench(a) => cmd_bench(a),
     }
 }
 
@@ -201,6 +208,237 @@ fn cmd_run(a: args::RunArgs) -> Result<(), CliError> {
         );
     }
     print!("{text}");
+    if a.fail_on_ko {
+        let missed: Vec<String> = s
+            .services
+            .iter()
+            .flat_map(|svc| {
+                svc.compliance
+                    .iter()
+                    .filter(|c| c.status == "KO")
+                    .map(move |c| {
+                        let k = crate::stats::Kpi::from_name(c.kpi)
+                            .unwrap_or(crate::stats::Kpi::ServiceLevel);
+                        format!(
+                            "{} {}: {} (target {} {})",
+                            svc.name,
+                            c.indicator,
+                            report::fmt_estimate(k, &c.value),
+                            c.direction,
+                            c.target
+                        )
+                    })
+            })
+            .collect();
+        if !missed.is_empty() {
+            return Err(CliError {
+                code: EXIT_TARGET_MISSED,
+                message: format!("target(s) KO (--fail-on-ko): {}", missed.join("; ")),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_counts(replications: Option<u32>, threads: Option<usize>) -> Result<(), CliError> {
+    if threads == Some(0) {
+        return Err(CliError::input("--threads 0: must be at least 1"));
+    }
+    if replications == Some(0) {
+        return Err(CliError::input("--replications 0: must be at least 1"));
+    }
+    Ok(())
+}
+
+/// Loads and runs every scenario with the same seed and replications (the
+/// first scenario's unless given), for paired comparisons.
+fn run_all(
+    paths: &[&Path],
+    replications: Option<u32>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<Vec<RunOutput>, CliError> {
+    check_counts(replications, threads)?;
+    let scenarios = paths
+        .iter()
+        .map(|p| load(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some(base) = scenarios.first() else {
+        return Err(CliError::input("no scenario given"));
+    };
+    let opts = RunOptions {
+        replications: Some(replications.unwrap_or(base.run.replications)),
+        seed: Some(seed.unwrap_or(base.run.seed)),
+        threads,
+    };
+    scenarios
+        .iter()
+        .map(|sc| run_with_progress(sc, &opts, quiet))
+        .collect()
+}
+
+fn cmd_compare(a: args::CompareArgs) -> Result<(), CliError> {
+    let kpis = a
+        .fail_if_worse
+        .iter()
+        .map(|name| {
+            crate::stats::Kpi::from_name(name).ok_or_else(|| {
+                CliError::input(format!(
+                    "--fail-if-worse {name}: unknown KPI (one of {})",
+                    crate::stats::Kpi::CALL_KPIS
+                        .iter()
+                        .map(|k| k.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut paths: Vec<&Path> = vec![a.base.as_path()];
+    paths.extend(a.alternatives.iter().map(PathBuf::as_path));
+    let outs = run_all(&paths, a.replications, a.seed, a.threads, a.quiet)?;
+    let summaries: Vec<_> = outs.into_iter().map(|o| o.summary).collect();
+    let cmp = crate::compare::compare(&summaries[0], &summaries[1..]);
+    let json = || report::compare::to_json(&cmp).map_err(|e| CliError::internal(e.to_string()));
+    let csv = || report::compare::to_csv(&cmp).map_err(|e| CliError::internal(e.to_string()));
+    let text = match a.format {
+        Format::Table => report::compare::render_table(&cmp),
+        Format::Json => json()?,
+        Format::Csv => csv()?,
+    };
+    if let Some(dir) = &a.out {
+        let w = |name: &str, body: &str| {
+            write_atomic(&dir.join(name), body.as_bytes())
+                .map_err(|e| CliError::input(format!("cannot write results: {e}")))
+        };
+        w("comparison.json", &json()?)?;
+        w("comparison.csv", &csv()?)?;
+        w("comparison.txt", &report::compare::render_table(&cmp))?;
+        eprintln!(
+            "wrote {}/comparison.json, comparison.csv, comparison.txt",
+            dir.display()
+        );
+    }
+    print!("{text}");
+    let mut worse = Vec::new();
+    for alt in &cmp.alternatives {
+        for (e, k) in alt.worse_on(&kpis) {
+            if e.kind == crate::compare::EntityKind::Service {
+                worse.push(format!(
+                    "{} is worse than {} on {} of service {}: {}",
+                    alt.scenario,
+                    cmp.base,
+                    k.kpi.name(),
+                    e.name,
+                    report::compare::fmt_difference(k.kpi, &k.difference)
+                ));
+            }
+        }
+    }
+    if !worse.is_empty() {
+        return Err(CliError {
+            code: EXIT_TARGET_MISSED,
+            message: format!("--fail-if-worse: {}", worse.join("; ")),
+        });
+    }
+    Ok(())
+}
+
+fn cmd_report(a: args::ReportArgs) -> Result<(), CliError> {
+    let paths: Vec<&Path> = a.scenarios.iter().map(PathBuf::as_path).collect();
+    let outs = run_all(&paths, a.replications, a.seed, a.threads, a.quiet)?;
+    let summaries: Vec<_> = outs.into_iter().map(|o| o.summary).collect();
+    let started = Instant::now();
+    let cmp =
+        (summaries.len() > 1).then(|| crate::compare::compare(&summaries[0], &summaries[1..]));
+    let files: Vec<String> = a
+        .scenarios
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let input = report::document::ReportInput {
+        runs: files
+            .iter()
+            .zip(&summaries)
+            .map(|(file, summary)| report::document::ReportRun { file, summary })
+            .collect(),
+        comparison: cmp.as_ref(),
+        generated: report::document::utc_timestamp(std::time::SystemTime::now()),
+        command: std::env::args()
+            .enumerate()
+            .map(|(i, s)| if i == 0 { "ccsim".to_string() } else { s })
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    let written = report::document::write_report(&a.out, &input)
+        .map_err(|e| CliError::input(format!("--out {}: {e}", a.out.display())))?;
+    eprintln!(
+        "wrote {} and {} with {} plot files in {:.2} s (after simulation)",
+        written.markdown.display(),
+        written.html.display(),
+        written.plots.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Scenario S1 of the speed benchmark, built in for `ccsim bench` when
+/// scenarios/bench-s1.toml is not at hand.
+const BUILTIN_S1: &str = include_str!("../../scenarios/bench-s1.toml");
+
+fn cmd_bench(a: args::BenchArgs) -> Result<(), CliError> {
+    check_counts(None, a.threads)?;
+    if !(a.seconds.is_finite() && a.seconds > 0.0 && a.seconds <= 3600.0) {
+        return Err(CliError::input(format!(
+            "--seconds {}: must be a number of seconds in (0, 3600]",
+            a.seconds
+        )));
+    }
+    let default = Path::new("scenarios/bench-s1.toml");
+    let (sc, source) = match &a.scenario {
+        Some(p) => (load(p)?, p.display().to_string()),
+        None if default.exists() => (load(default)?, default.display().to_string()),
+        None => (
+            Scenario::from_toml(BUILTIN_S1, "built-in bench-s1", "bench-s1")
+                .map_err(|e| CliError::internal(e.to_string()))?,
+            "built-in bench-s1".to_string(),
+        ),
+    };
+    let threads = a.threads.unwrap_or_else(rayon::current_num_threads);
+    let started = Instant::now();
+    let (mut calls, mut events, mut reps, mut seed) = (0u64, 0u64, 0u64, sc.run.seed);
+    while reps == 0 || started.elapsed().as_secs_f64() < a.seconds {
+        let opts = RunOptions {
+            replications: Some(threads as u32),
+            seed: Some(seed),
+            threads: Some(threads),
+        };
+        let out =
+            experiment::run(&sc, &opts, None).map_err(|e| CliError::internal(e.to_string()))?;
+        calls += out.calls;
+        events += out.events;
+        reps += threads as u64;
+        seed = seed.wrapping_add(1);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let v = serde_json::json!({
+        "benchmark": "ccsim bench",
+        "scenario": sc.name,
+        "source": source,
+        "ccsim_version": env!("CARGO_PKG_VERSION"),
+        "threads": threads,
+        "replications": reps,
+        "calls": calls,
+        "events": events,
+        "seconds": secs,
+        "calls_per_second": calls as f64 / secs,
+        "events_per_second": events as f64 / secs,
+    });
+    println!(
+        "{}",
+        serde_json::to_string(&v).map_err(|e| CliError::internal(e.to_string()))?
+    );
     Ok(())
 }
 

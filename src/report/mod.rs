@@ -1,7 +1,10 @@
 //! Exporters of a [`Summary`]: terminal table, JSON and CSV. Exporters only
 //! format; every figure is computed in [`crate::stats`].
 
+pub mod compare;
 pub mod csv;
+pub mod document;
+pub mod plot;
 pub mod table;
 
 use crate::stats::{Estimate, Kpi, Summary};

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Regenerates the committed reports of the shipped scenarios:
+#   results/cup-weekday/                 the CUP-like week alone
+#   results/cup-weekday-vs-more-staff/   the same week vs a variant with more operators
+#
+# Usage:
+#   results/regenerate.sh           full runs (the scenarios' own replications and seed)
+#   results/regenerate.sh --quick   5 replications into a temporary folder, deleted
+#                                   afterwards: CI runs this so the command cannot rot
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+case "${1:-}" in
+  "") ;;
+  --quick) quick=1 ;;
+  *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
+esac
+
+cargo build --release --locked --quiet
+bin="${CARGO_TARGET_DIR:-target}/release/ccsim"
+
+extra=()
+if [[ $quick == 1 ]]; then
+  out="$(mktemp -d)"
+  trap 'rm -rf "$out"' EXIT
+  extra=(--replications 5)
+else
+  out=results
+fi
+
+"$bin" report scenarios/cup-weekday.toml \
+  --out "$out/cup-weekday" --quiet ${extra[@]+"${extra[@]}"}
+"$bin" report scenarios/cup-weekday.toml scenarios/cup-weekday-more-staff.toml \
+  --out "$out/cup-weekday-vs-more-staff" --quiet ${extra[@]+"${extra[@]}"}
+
+for d in cup-weekday cup-weekday-vs-more-staff; do
+  for f in report.md report.html; do
+    test -s "$out/$d/$f" || { echo "missing $out/$d/$f" >&2; exit 1; }
+  done
+  grep -q "How this report was made" "$out/$d/report.md"
+done
+echo "reports written to $out"
