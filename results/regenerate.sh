@@ -2,6 +2,8 @@
 # Regenerates the committed reports of the shipped scenarios:
 #   results/cup-weekday/                 the CUP-like week alone
 #   results/cup-weekday-vs-more-staff/   the same week vs a variant with more operators
+#   results/cup-recommendation/          CUP H1 2025 status quo vs the review's recommendation
+#                                        (priority queue + 07:00 opening) and its two halves
 #
 # Usage:
 #   results/regenerate.sh           full runs (the scenarios' own replications and seed)
@@ -34,7 +36,11 @@ fi
 "$bin" report scenarios/cup-weekday.toml scenarios/cup-weekday-more-staff.toml \
   --out "$out/cup-weekday-vs-more-staff" --quiet ${extra[@]+"${extra[@]}"}
 
-for d in cup-weekday cup-weekday-vs-more-staff; do
+"$bin" report scenarios/cup-2025h1-status-quo.toml scenarios/cup-priority-queue-open-7am.toml \
+  scenarios/cup-priority-queue.toml scenarios/cup-open-7am.toml \
+  --out "$out/cup-recommendation" --quiet ${extra[@]+"${extra[@]}"}
+
+for d in cup-weekday cup-weekday-vs-more-staff cup-recommendation; do
   for f in report.md report.html; do
     test -s "$out/$d/$f" || { echo "missing $out/$d/$f" >&2; exit 1; }
   done
