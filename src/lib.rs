@@ -25,6 +25,7 @@ pub mod engine;
 pub mod experiment;
 pub mod io;
 pub mod model;
+pub mod optimize;
 pub mod report;
 pub mod scenario;
 pub mod stats;

@@ -22,6 +22,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Exact Erlang C / Erlang A figures for one queue (no simulation).
     Erlang(ErlangArgs),
+    /// SLA per staffing level of one agent group (common random numbers, in parallel).
+    Sweep(super::sweep::SweepArgs),
+    /// The smallest staffing per interval that meets the targets, optionally as shifts.
+    Staff(super::staff::StaffArgs),
 }
 
 /// Output formats.

@@ -2,6 +2,8 @@
 //! codes. Logic worth testing lives in the library; this module wires it.
 
 mod args;
+mod staff;
+mod sweep;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -81,6 +83,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Run(a) => cmd_run(a),
         Command::Check(a) => cmd_check(&a.scenarios),
         Command::Erlang(a) => cmd_erlang(a),
+        Command::Sweep(a) => sweep::cmd_sweep(a),
+        Command::Staff(a) => staff::cmd_staff(a),
     }
 }
 
