@@ -5,4 +5,5 @@ mod common;
 mod cli;
 mod erlang;
 mod mechanics;
+mod staffing;
 mod validation;

@@ -58,11 +58,19 @@ pub fn simulate_all(scenarios: &[Scenario], replications: u32, seed: u64) -> Vec
     for chunk in tasks.chunks(BATCH) {
         let reduced: Vec<_> = chunk
             .par_iter()
-            .map(|&(i, r)| {
-                let mut rep = Replication::new(&centers[i]);
-                rep.run(seed, r);
-                (i, builders[i].reduce(&rep.tallies))
-            })
+            .map_init(
+                || None::<(usize, Replication)>,
+                |slot, &(i, r)| {
+                    // Tasks are ordered scenario by scenario: reuse the
+                    // simulator's buffers while the scenario stays the same.
+                    if slot.as_ref().is_some_and(|(j, _)| *j != i) {
+                        *slot = None;
+                    }
+                    let (_, rep) = slot.get_or_insert_with(|| (i, Replication::new(&centers[i])));
+                    rep.run(seed, r);
+                    (i, builders[i].reduce(&rep.tallies))
+                },
+            )
             .collect();
         for (i, red) in &reduced {
             builders[*i].push(red);

@@ -134,6 +134,8 @@ pub struct Shift {
 /// A solved shift plan of one group for the weekdays of a week.
 #[derive(Debug, Clone, Serialize)]
 pub struct ShiftPlan {
+    /// Agent group (empty until the plan is attached to one).
+    pub group: String,
     /// The shifts, by weekday and start.
     pub shifts: Vec<Shift>,
     /// Agents present per interval of each weekday.
@@ -300,6 +302,7 @@ pub fn plan(
         lower[w] = req[w].iter().map(|&r| f64::from(r)).sum::<f64>() * ih;
     }
     Ok(ShiftPlan {
+        group: String::new(),
         shifts,
         coverage,
         paid_hours_by_weekday: paid,
@@ -310,8 +313,8 @@ pub fn plan(
 /// A shift plan for every optimised group, re-simulated and repaired.
 #[derive(Debug, Clone, Serialize)]
 pub struct ShiftResult {
-    /// Per group: its name and plan.
-    pub groups: Vec<(String, ShiftPlan)>,
+    /// Per group, its plan.
+    pub groups: Vec<ShiftPlan>,
     /// Paid agent-hours of the plan over the horizon.
     pub paid_hours: f64,
     /// Per-interval lower bound over the horizon (sum of requirements).
@@ -358,9 +361,10 @@ pub fn plan_and_repair(
         let mut plans = Vec::new();
         let mut current = sc.clone();
         for (j, &g) in staff.groups.iter().enumerate() {
-            let p = plan(&req[j], &sc.groups[g].staffing, &weekdays, is, rules)?;
+            let mut p = plan(&req[j], &sc.groups[g].staffing, &weekdays, is, rules)?;
+            p.group = sc.groups[g].name.clone();
             current.groups[g].staffing = p.coverage.clone();
-            plans.push((sc.groups[g].name.clone(), p));
+            plans.push(p);
         }
         let sim = &super::simulate_all(
             std::slice::from_ref(&current),
@@ -389,7 +393,7 @@ pub fn plan_and_repair(
             let ih = f64::from(is) / 3600.0;
             let paid: f64 = plans
                 .iter()
-                .map(|(_, p)| {
+                .map(|p| {
                     days.iter()
                         .map(|&w| p.paid_hours_by_weekday[w])
                         .sum::<f64>()
@@ -422,10 +426,11 @@ pub fn plan_and_repair(
 pub fn render_table(r: &ShiftResult) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    for (name, p) in &r.groups {
+    for p in &r.groups {
         let _ = writeln!(
             out,
-            "Shift plan of group {name} (agents per shift pattern):"
+            "Shift plan of group {} (agents per shift pattern):",
+            p.group
         );
         let _ = writeln!(
             out,

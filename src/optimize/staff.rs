@@ -148,7 +148,14 @@ fn group_traffic(sc: &Scenario, g: usize, w: usize) -> Vec<(f64, f64, f64, Optio
         let servers: Vec<usize> = (0..sc.groups.len())
             .filter(|&k| sc.groups[k].skills.contains(&c))
             .collect();
+        // The day starts with the load left by the previous weekday's
+        // traffic (zero after a night closure, steady state around the clock).
+        let prev = &ct.rate_per_s[(w + 6) % 7];
         let mut m = 0.0;
+        for &rate in prev.iter() {
+            let target = rate * h;
+            m = target + (m - target) * (-dt / h).exp();
+        }
         for i in 0..ipd {
             let rate = ct.rate_per_s[w].get(i).copied().unwrap_or(0.0);
             let total: f64 = servers
