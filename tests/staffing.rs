@@ -227,6 +227,7 @@ fn shift_program_finds_the_known_optimum() {
     .unwrap();
     assert_eq!(p.paid_hours_by_weekday[0], 12.0);
     assert_eq!(p.lower_bound_by_weekday[0], 10.0);
+    assert!((p.rules_bound_by_weekday[0] - 12.0).abs() < 1e-6);
     assert!((0..48).all(|i| p.coverage[0][i] >= req[0][i]));
     // With a 30-minute break in the 8 h shift, two 4 h shifts (8 h) beat
     // an 8 h shift plus cover for its break (7.5 + 4 h).
@@ -251,6 +252,8 @@ fn shift_plan_meets_the_targets_when_resimulated() {
     let p = shifts::plan_and_repair(&r, &ShiftRules::default(), 10).unwrap();
     assert_eq!(p.intervals_missing, 0);
     assert!(p.paid_hours >= p.lower_bound_hours - 1e-9);
+    assert!(p.shift_rules_bound_hours >= p.lower_bound_hours - 1e-6);
+    assert!(p.paid_hours >= p.shift_rules_bound_hours * 0.99 - 1e-6);
     let s = &p.staffed.groups[0].staffing[0];
     for iv in &r.intervals {
         let i = 14
