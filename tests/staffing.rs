@@ -481,3 +481,71 @@ fn cli_sweep_csv_and_json() {
         .unwrap();
     assert!(c.iter().all(|x| x["met_share"].is_number()));
 }
+
+/// A reserved priority group and a general group that also takes priority calls.
+const TWO_GROUPS: &str = r#"
+[horizon]
+start = 2025-01-06
+days = 1
+interval_minutes = 30
+
+[run]
+replications = 30
+seed = 5
+
+[[service]]
+name = "general"
+open = "08:00-14:00"
+targets = { answered_within_s = 20, service_level = 0.80, max_abandon_rate = 0.05 }
+
+[[service]]
+name = "priority"
+open = "08:00-14:00"
+targets = { answered_within_s = 10, service_level = 0.90, max_abandon_rate = 0.03 }
+
+[[call_type]]
+name = "gen"
+service = "general"
+arrivals = { per_hour = 200 }
+handling = { dist = "exponential", mean_s = 240 }
+patience = { dist = "exponential", mean_s = 150 }
+
+[[call_type]]
+name = "prio"
+service = "priority"
+arrivals = { per_hour = 60 }
+handling = { dist = "exponential", mean_s = 300 }
+patience = { dist = "exponential", mean_s = 120 }
+
+[[agent_group]]
+name = "reserved"
+skills = ["prio"]
+agents = 3
+
+[[agent_group]]
+name = "general"
+skills = ["gen", "prio"]
+agents = 15
+"#;
+
+#[test]
+fn staff_two_groups_respects_skills_and_closes_with_the_service() {
+    let sc = scenario(TWO_GROUPS);
+    let r = staff::run(&sc, &StaffOptions::default()).unwrap();
+    assert_eq!(r.iterations.len(), 2, "both groups optimised in turn");
+    assert_eq!(r.intervals_missing, 0, "{}", staff::render_table(&r));
+    for g in &r.staffed.groups {
+        let mon = &g.staffing[0];
+        // Open 08:00-14:00: no agents outside, some inside.
+        assert!(
+            mon[..16].iter().chain(&mon[28..]).all(|&n| n == 0),
+            "{mon:?}"
+        );
+        assert!(mon[16..28].iter().all(|&n| n > 0), "{mon:?}");
+    }
+    let text =
+        ccsim::optimize::rewrite_staffing(TWO_GROUPS, "two.toml", &r.staffed, &r.groups, "test")
+            .unwrap();
+    let back = scenario(&text);
+    assert_eq!(back.groups[1].staffing[0], r.staffed.groups[1].staffing[0]);
+}

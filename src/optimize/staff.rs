@@ -151,13 +151,16 @@ fn group_traffic(sc: &Scenario, g: usize, w: usize) -> Vec<(f64, f64, f64, Optio
         // The day starts with the load left by the previous weekday's
         // traffic (zero after a night closure, steady state around the clock).
         let prev = &ct.rate_per_s[(w + 6) % 7];
+        let open = &sc.services[ct.service].open;
         let mut m = 0.0;
-        for &rate in prev.iter() {
-            let target = rate * h;
+        for (i, &rate) in prev.iter().enumerate() {
+            let target = rate * open_share(&open[(w + 6) % 7], i, dt) * h;
             m = target + (m - target) * (-dt / h).exp();
         }
         for i in 0..ipd {
-            let rate = ct.rate_per_s[w].get(i).copied().unwrap_or(0.0);
+            // Calls arrive only while the service is open.
+            let rate =
+                ct.rate_per_s[w].get(i).copied().unwrap_or(0.0) * open_share(&open[w], i, dt);
             let total: f64 = servers
                 .iter()
                 .map(|&k| f64::from(sc.groups[k].staffing[w][i]))
@@ -189,6 +192,16 @@ fn group_traffic(sc: &Scenario, g: usize, w: usize) -> Vec<(f64, f64, f64, Optio
         }
     }
     out
+}
+
+/// Share of interval `i` (length `dt` seconds) inside the open ranges.
+fn open_share(ranges: &[(u32, u32)], i: usize, dt: f64) -> f64 {
+    let (a, b) = (i as f64 * dt, (i + 1) as f64 * dt);
+    let open: f64 = ranges
+        .iter()
+        .map(|&(s, e)| (b.min(f64::from(e)) - a.max(f64::from(s))).max(0.0))
+        .sum();
+    (open / dt).clamp(0.0, 1.0)
 }
 
 fn erlang_agents(lambda: f64, aht: f64, patience: Option<f64>, t: &GroupTargets) -> u32 {
