@@ -60,6 +60,10 @@ pub struct StaffArgs {
     /// Time limit of each shift-program solve, seconds.
     #[arg(long, default_value_t = 10.0)]
     pub time_limit: f64,
+    /// Length of part-time shifts, hours (full-time shifts are 8 h with a
+    /// 30-minute break, and 6 h).
+    #[arg(long, default_value_t = 4.0)]
+    pub part_time_hours: f64,
     /// Write the scenario with the new staffing here (runnable with `ccsim run`).
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
@@ -85,6 +89,12 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
             a.time_limit
         )));
     }
+    if !(a.part_time_hours.is_finite() && (0.5..=12.0).contains(&a.part_time_hours)) {
+        return Err(CliError::input(format!(
+            "--part-time-hours {}: must be between 0.5 and 12 hours",
+            a.part_time_hours
+        )));
+    }
     let opts = StaffOptions {
         groups: a.group.clone(),
         mode: if a.aggregate {
@@ -100,11 +110,14 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
     };
     let r = staff::run(&sc, &opts).map_err(map_err)?;
     let plan = if a.shifts {
-        let rules = ShiftRules {
+        let mut rules = ShiftRules {
             mip_gap: a.mip_gap,
             time_limit_s: a.time_limit,
             ..ShiftRules::default()
         };
+        for l in rules.lengths.iter_mut().filter(|l| l.kind == "part-time") {
+            l.length_s = (a.part_time_hours * 3600.0).round() as u32;
+        }
         let threads = a.threads;
         Some(
             crate::optimize::with_threads(threads, || shifts::plan_and_repair(&r, &rules, 10))
