@@ -254,6 +254,8 @@ fn shift_plan_meets_the_targets_when_resimulated() {
     assert!(p.paid_hours >= p.lower_bound_hours - 1e-9);
     assert!(p.shift_rules_bound_hours >= p.lower_bound_hours - 1e-6);
     assert!(p.paid_hours >= p.shift_rules_bound_hours * 0.99 - 1e-6);
+    assert_eq!(p.intervals.len(), r.intervals.len());
+    assert!(p.intervals.iter().all(|iv| iv.planned >= iv.required));
     let s = &p.staffed.groups[0].staffing[0];
     for iv in &r.intervals {
         let i = 14

@@ -327,6 +327,25 @@ pub fn plan(
     })
 }
 
+/// One interval of a re-simulated shift plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedInterval {
+    /// Weekday.
+    pub weekday: Weekday,
+    /// Start, HH:MM.
+    pub start: String,
+    /// Agent group.
+    pub group: String,
+    /// Agents required (found by `staff`).
+    pub required: u32,
+    /// Agents present in the shift plan.
+    pub planned: u32,
+    /// Simulated service level with the plan (worst service of the group).
+    pub service_level: crate::stats::Estimate,
+    /// Simulated abandonment rate with the plan (same service).
+    pub abandon_rate: crate::stats::Estimate,
+}
+
 /// A shift plan for every optimised group, re-simulated and repaired.
 #[derive(Debug, Clone, Serialize)]
 pub struct ShiftResult {
@@ -348,6 +367,9 @@ pub struct ShiftResult {
     pub intervals_missing: usize,
     /// The rules used.
     pub rules: ShiftRules,
+    /// Per interval: requirement, agents the plan puts there and the
+    /// simulated figures of the plan.
+    pub intervals: Vec<PlannedInterval>,
     /// The scenario staffed with the plan's coverage (not serialised).
     #[serde(skip)]
     pub staffed: crate::scenario::Scenario,
@@ -408,6 +430,28 @@ pub fn plan_and_repair(
             }
         }
         if missing == 0 || rounds >= max_repairs {
+            let intervals = staff
+                .intervals
+                .iter()
+                .filter_map(|iv| {
+                    let g = sc.group_index(&iv.group)?;
+                    let i = (crate::calendar::parse_clock(&iv.start)? / is) as usize;
+                    let k = iv.weekday.index() * ipd + i;
+                    let worst = super::services_of_group(sc, g)
+                        .into_iter()
+                        .filter_map(|s| fig[s][k])
+                        .min_by(|a, b| a.service_level.mean.total_cmp(&b.service_level.mean))?;
+                    Some(PlannedInterval {
+                        weekday: iv.weekday,
+                        start: iv.start.clone(),
+                        group: iv.group.clone(),
+                        required: iv.agents,
+                        planned: current.groups[g].staffing[iv.weekday.index()][i],
+                        service_level: worst.service_level,
+                        abandon_rate: worst.abandon_rate,
+                    })
+                })
+                .collect();
             let days: Vec<usize> = (0..sc.horizon.days as usize)
                 .map(|d| sc.horizon.weekday(d).index())
                 .collect();
@@ -437,6 +481,7 @@ pub fn plan_and_repair(
                 })
                 .sum();
             return Ok(ShiftResult {
+                intervals,
                 shift_rules_bound_hours: rules_bound,
                 groups: plans,
                 paid_hours: paid,
@@ -480,6 +525,32 @@ pub fn render_table(r: &ShiftResult) -> String {
                 s.agents
             );
         }
+    }
+    let _ = writeln!(
+        out,
+        "Shift plan per interval (re-simulated):\n{:<4} {:<6} {:<12} {:>8} {:>8} {:>16} {:>14}",
+        "day", "start", "group", "required", "planned", "SL", "abandoned"
+    );
+    for iv in &r.intervals {
+        let _ = writeln!(
+            out,
+            "{:<4} {:<6} {:<12} {:>8} {:>8} {:>16} {:>14}",
+            iv.weekday.short(),
+            iv.start,
+            iv.group,
+            iv.required,
+            iv.planned,
+            format!(
+                "{:.1}% ± {:.1}",
+                iv.service_level.mean * 100.0,
+                iv.service_level.ci95 * 100.0
+            ),
+            format!(
+                "{:.1}% ± {:.1}",
+                iv.abandon_rate.mean * 100.0,
+                iv.abandon_rate.ci95 * 100.0
+            ),
+        );
     }
     let _ = writeln!(
         out,
