@@ -551,3 +551,25 @@ fn staff_two_groups_respects_skills_and_closes_with_the_service() {
     let back = scenario(&text);
     assert_eq!(back.groups[1].staffing[0], r.staffed.groups[1].staffing[0]);
 }
+
+#[test]
+fn staff_aggregate_is_no_dearer_than_per_interval_and_meets_the_period() {
+    let sc = scenario(&peak_day());
+    let per = staff::run(&sc, &StaffOptions::default()).unwrap();
+    let agg = staff::run(
+        &sc,
+        &StaffOptions {
+            mode: staff::Mode::Aggregate,
+            ..StaffOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(agg.agent_hours <= per.agent_hours);
+    for c in &agg.services[0].compliance {
+        if c.kpi == "service_level" {
+            assert!(c.value.mean >= c.target, "{c:?}");
+        } else if c.kpi == "abandon_rate" {
+            assert!(c.value.mean <= c.target, "{c:?}");
+        }
+    }
+}

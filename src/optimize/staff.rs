@@ -701,9 +701,11 @@ fn search(
     })
 }
 
-/// Aggregate mode: the per-interval search with a relaxed per-interval
-/// service-level target, bisected so that the horizon aggregate of every
-/// service meets its targets at the confidence.
+/// Aggregate mode: the per-interval search judged on means, first with the
+/// targets themselves and then with per-interval targets relaxed by a
+/// common factor, bisected, so that the horizon aggregate of every service
+/// meets its targets at the confidence. Falls back to the per-interval
+/// search at the confidence when even the first step misses.
 fn aggregate(
     search: &mut Search,
     base: &Scenario,
@@ -717,8 +719,9 @@ fn aggregate(
     let mut best: Option<Staffing> = None;
     let mut rounds = 0;
     let mut start = guess.clone();
-    for _ in 0..6 {
-        let factor = 0.5 * (lo + hi);
+    for step in 0..6 {
+        // First the unrelaxed targets judged on means, then bisection below.
+        let factor = if step == 0 { 1.0 } else { 0.5 * (lo + hi) };
         // Relax the targets of the group's services by `factor`.
         let mut relaxed = sc.clone();
         for &s in &search.services {
@@ -754,6 +757,9 @@ fn aggregate(
         if ok {
             hi = factor;
             best = Some(found.clone());
+        } else if step == 0 {
+            // Not even the means of every interval at target suffice.
+            break;
         } else {
             lo = factor;
         }
