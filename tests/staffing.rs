@@ -409,7 +409,11 @@ fn cli_staff_writes_a_runnable_scenario_and_json() {
 
 #[test]
 fn cli_staffing_errors_name_the_flag_and_value() {
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["staff", "scenarios/minimal.toml", "--replications", "1"],
+            "--replications 1",
+        ),
         (
             &[
                 "sweep",

@@ -570,10 +570,10 @@ pub fn run(sc: &Scenario, o: &StaffOptions) -> Result<StaffResult, OptimizeError
             o.confidence
         )));
     }
-    if o.replications == Some(0) || o.replications == Some(1) {
-        return Err(OptimizeError::Input(
-            "--replications: at least 2 are needed for confidence intervals".into(),
-        ));
+    if let Some(r @ (0 | 1)) = o.replications {
+        return Err(OptimizeError::Input(format!(
+            "--replications {r}: at least 2 are needed for confidence intervals"
+        )));
     }
     let groups: Vec<usize> = if o.groups.is_empty() {
         (0..sc.groups.len()).collect()
