@@ -28,6 +28,7 @@ pub mod experiment;
 pub mod fit;
 pub mod io;
 pub mod model;
+pub mod optimize;
 pub mod report;
 pub mod scenario;
 pub mod stats;

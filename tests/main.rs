@@ -10,4 +10,5 @@ mod erlang;
 mod fit;
 mod mechanics;
 mod report;
+mod staffing;
 mod validation;

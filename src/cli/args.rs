@@ -33,6 +33,10 @@ pub enum Command {
     Report(ReportArgs),
     /// Measure simulation speed; prints calls simulated per second as JSON.
     Bench(BenchArgs),
+    /// SLA per staffing level of one agent group (common random numbers, in parallel).
+    Sweep(super::sweep::SweepArgs),
+    /// The smallest staffing per interval that meets the targets, optionally as shifts.
+    Staff(super::staff::StaffArgs),
 }
 
 /// Output formats.

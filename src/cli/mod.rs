@@ -4,6 +4,8 @@
 mod args;
 mod fit;
 mod genlog;
+mod staff;
+mod sweep;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -92,6 +94,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Compare(a) => cmd_compare(a),
         Command::Report(a) => cmd_report(a),
         Command::Bench(a) => cmd_bench(a),
+        Command::Sweep(a) => sweep::cmd_sweep(a),
+        Command::Staff(a) => staff::cmd_staff(a),
     }
 }
 

@@ -1,0 +1,176 @@
+//! `ccsim staff`: the smallest staffing that meets the targets, and shift plans.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::sweep::map_err;
+use super::{CliError, load};
+use crate::io::write_atomic;
+use crate::optimize::rewrite_staffing;
+use crate::optimize::shifts::{self, ShiftRules};
+use crate::optimize::staff::{self, Mode, StaffOptions};
+
+/// Output formats of `ccsim staff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StaffFormat {
+    /// Per-interval table.
+    Table,
+    /// JSON document.
+    Json,
+}
+
+/// `ccsim staff`.
+#[derive(Debug, Args)]
+pub struct StaffArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Agent group to optimise (repeatable, optimised in the order given,
+    /// holding the others). Default: every group, in file order.
+    #[arg(long, short = 'g')]
+    pub group: Vec<String>,
+    /// Every interval with calls must meet the targets (default).
+    #[arg(long, conflicts_with = "aggregate")]
+    pub per_interval: bool,
+    /// Only the horizon's aggregate must meet the targets.
+    #[arg(long)]
+    pub aggregate: bool,
+    /// One-sided confidence with which targets must be met (0.5 judges means).
+    #[arg(long, default_value_t = 0.95)]
+    pub confidence: f64,
+    /// Replications per simulation (default: the scenario's `run.replications`).
+    #[arg(long, short = 'r')]
+    pub replications: Option<u32>,
+    /// Master seed (default: the scenario's `run.seed`).
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 't')]
+    pub threads: Option<usize>,
+    /// Maximum correction rounds per group.
+    #[arg(long, default_value_t = 60)]
+    pub max_iterations: u32,
+    /// Turn the requirements into a shift plan (integer program), then
+    /// re-simulate and repair it.
+    #[arg(long)]
+    pub shifts: bool,
+    /// Relative MIP gap of the shift program.
+    #[arg(long, default_value_t = 0.01)]
+    pub mip_gap: f32,
+    /// Time limit of each shift-program solve, seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub time_limit: f64,
+    /// Length of part-time shifts, hours (full-time shifts are 8 h with a
+    /// 30-minute break, and 6 h).
+    #[arg(long, default_value_t = 4.0)]
+    pub part_time_hours: f64,
+    /// Write the scenario with the new staffing here (runnable with `ccsim run`).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, short = 'f', value_enum, default_value_t = StaffFormat::Table)]
+    pub format: StaffFormat,
+}
+
+pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
+    let sc = load(&a.scenario)?;
+    if a.threads == Some(0) {
+        return Err(CliError::input("--threads 0: must be at least 1"));
+    }
+    if !(a.mip_gap.is_finite() && a.mip_gap >= 0.0) {
+        return Err(CliError::input(format!(
+            "--mip-gap {}: must be >= 0",
+            a.mip_gap
+        )));
+    }
+    if !(a.time_limit.is_finite() && a.time_limit > 0.0) {
+        return Err(CliError::input(format!(
+            "--time-limit {}: must be > 0 seconds",
+            a.time_limit
+        )));
+    }
+    if !(a.part_time_hours.is_finite() && (0.5..=12.0).contains(&a.part_time_hours)) {
+        return Err(CliError::input(format!(
+            "--part-time-hours {}: must be between 0.5 and 12 hours",
+            a.part_time_hours
+        )));
+    }
+    let opts = StaffOptions {
+        groups: a.group.clone(),
+        mode: if a.aggregate {
+            Mode::Aggregate
+        } else {
+            Mode::PerInterval
+        },
+        confidence: a.confidence,
+        replications: a.replications,
+        seed: a.seed,
+        threads: a.threads,
+        max_iterations: a.max_iterations,
+    };
+    let r = staff::run(&sc, &opts).map_err(map_err)?;
+    let plan = if a.shifts {
+        let mut rules = ShiftRules {
+            mip_gap: a.mip_gap,
+            time_limit_s: a.time_limit,
+            ..ShiftRules::default()
+        };
+        for l in rules.lengths.iter_mut().filter(|l| l.kind == "part-time") {
+            l.length_s = (a.part_time_hours * 3600.0).round() as u32;
+        }
+        let threads = a.threads;
+        Some(
+            crate::optimize::with_threads(threads, || shifts::plan_and_repair(&r, &rules, 10))
+                .map_err(map_err)?
+                .map_err(map_err)?,
+        )
+    } else {
+        None
+    };
+    let staffed = plan.as_ref().map_or(&r.staffed, |p| &p.staffed);
+    if let Some(out) = &a.out {
+        let text = std::fs::read_to_string(&a.scenario)
+            .map_err(|e| CliError::input(format!("{}: cannot read: {e}", a.scenario.display())))?;
+        let note = format!(
+            "staffing written by ccsim {} staff{} (seed {}, {} replications, confidence {})",
+            env!("CARGO_PKG_VERSION"),
+            if a.shifts { " --shifts" } else { "" },
+            r.seed,
+            r.replications,
+            r.confidence
+        );
+        let body = rewrite_staffing(
+            &text,
+            &a.scenario.display().to_string(),
+            staffed,
+            &r.groups,
+            &note,
+        )
+        .map_err(map_err)?;
+        write_atomic(out, body.as_bytes())
+            .map_err(|e| CliError::input(format!("--out: cannot write: {e}")))?;
+        eprintln!("wrote {}", out.display());
+    }
+    match a.format {
+        StaffFormat::Table => {
+            print!("{}", staff::render_table(&r));
+            if let Some(p) = &plan {
+                print!("{}", shifts::render_table(p));
+            }
+        }
+        StaffFormat::Json => {
+            let mut v = serde_json::to_value(&r).map_err(|e| CliError::internal(e.to_string()))?;
+            if let Some(p) = &plan {
+                v["shift_plan"] =
+                    serde_json::to_value(p).map_err(|e| CliError::internal(e.to_string()))?;
+                v["agent_hours"] = serde_json::json!(p.paid_hours);
+                v["requirement_agent_hours"] = serde_json::json!(r.agent_hours);
+            }
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v).map_err(|e| CliError::internal(e.to_string()))?
+            );
+        }
+    }
+    Ok(())
+}

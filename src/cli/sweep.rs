@@ -1,0 +1,102 @@
+//! `ccsim sweep`: SLA per staffing level.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{CliError, Format, load};
+use crate::io::write_atomic;
+use crate::optimize::OptimizeError;
+use crate::optimize::sweep::{self, SweepOptions};
+
+/// `ccsim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Agent group whose staffing varies.
+    #[arg(long, short = 'g')]
+    pub group: String,
+    /// Agent levels: A..B, A..B:STEP or a comma list. Each level replaces the
+    /// group's staffing in every interval where it is staffed today (> 0), or
+    /// everywhere if the group's staffing is constant.
+    #[arg(long, conflicts_with = "scale", required_unless_present = "scale")]
+    pub agents: Option<String>,
+    /// Factors on the group's staffing profile: A..B:STEP or a comma list
+    /// (e.g. 0.8..1.2:0.05); agents are rounded to whole numbers.
+    #[arg(long)]
+    pub scale: Option<String>,
+    /// Replications per level (default: the scenario's `run.replications`).
+    #[arg(long, short = 'r')]
+    pub replications: Option<u32>,
+    /// Master seed, common to all levels (default: the scenario's `run.seed`).
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 't')]
+    pub threads: Option<usize>,
+    /// A level meets a target when the share of replications meeting it over
+    /// the horizon is at least this.
+    #[arg(long, default_value_t = 0.95)]
+    pub confidence: f64,
+    /// Output format on stdout.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also write sweep.json, sweep.csv and sweep.txt into this folder.
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+}
+
+pub(super) fn map_err(e: OptimizeError) -> CliError {
+    match e {
+        OptimizeError::Input(m) => CliError::input(m),
+        e => CliError::internal(e.to_string()),
+    }
+}
+
+pub(super) fn cmd_sweep(a: SweepArgs) -> Result<(), CliError> {
+    let sc = load(&a.scenario)?;
+    if a.threads == Some(0) {
+        return Err(CliError::input("--threads 0: must be at least 1"));
+    }
+    if a.replications == Some(0) {
+        return Err(CliError::input("--replications 0: must be at least 1"));
+    }
+    let levels = match (&a.agents, &a.scale) {
+        (Some(s), _) => sweep::parse_agents(s),
+        (None, Some(s)) => sweep::parse_scale(s),
+        (None, None) => Err(OptimizeError::Input("give --agents or --scale".into())),
+    }
+    .map_err(map_err)?;
+    let r = sweep::run(
+        &sc,
+        &SweepOptions {
+            group: a.group.clone(),
+            levels,
+            replications: a.replications,
+            seed: a.seed,
+            threads: a.threads,
+            confidence: a.confidence,
+        },
+    )
+    .map_err(map_err)?;
+    let json = || serde_json::to_string_pretty(&r).map_err(|e| CliError::internal(e.to_string()));
+    let csv = || sweep::render_csv(&r).map_err(|e| CliError::internal(e.to_string()));
+    let text = match a.format {
+        Format::Table => sweep::render_table(&r),
+        Format::Json => json()? + "\n",
+        Format::Csv => csv()?,
+    };
+    if let Some(dir) = &a.out {
+        let w = |name: &str, body: &str| {
+            write_atomic(&dir.join(name), body.as_bytes())
+                .map_err(|e| CliError::input(format!("--out: cannot write results: {e}")))
+        };
+        w("sweep.json", &(json()? + "\n"))?;
+        w("sweep.csv", &csv()?)?;
+        w("sweep.txt", &sweep::render_table(&r))?;
+        eprintln!("wrote {}/sweep.json, sweep.csv, sweep.txt", dir.display());
+    }
+    print!("{text}");
+    Ok(())
+}

@@ -1,0 +1,319 @@
+//! Staffing decisions built on the simulation: SLA-per-staffing-level sweeps
+//! ([`sweep`]), the cheapest per-interval staffing that meets the targets
+//! ([`staff`]) and shift plans that cover it ([`shifts`]).
+//!
+//! Nothing here simulates on its own: every figure comes from
+//! [`crate::model::sim::Replication`] folded by
+//! [`crate::stats::summary::SummaryBuilder`], exactly as `ccsim run` does.
+//! Alternatives are simulated with the same master seed, so replication `r`
+//! of every alternative sees the same callers (common random numbers) and
+//! differences between alternatives are not drowned in sampling noise.
+
+pub mod shifts;
+pub mod staff;
+pub mod sweep;
+
+use rayon::prelude::*;
+
+use crate::model::Center;
+use crate::model::sim::Replication;
+use crate::scenario::Scenario;
+use crate::stats::Summary;
+use crate::stats::summary::SummaryBuilder;
+
+/// Errors of the staffing tools.
+#[derive(Debug, thiserror::Error)]
+pub enum OptimizeError {
+    /// A value given by the user is invalid (the message names it).
+    #[error("{0}")]
+    Input(String),
+    /// The worker threads could not start.
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads {
+        /// Requested threads.
+        threads: usize,
+        /// Cause.
+        message: String,
+    },
+    /// The integer program could not be solved.
+    #[error("shift plan: {0}")]
+    Solver(String),
+}
+
+/// Replication tasks reduced per batch: bounds memory while keeping order.
+const BATCH: usize = 128;
+
+/// Simulates every scenario of `scenarios` with `replications` replications
+/// and master seed `seed` (common random numbers across scenarios), running
+/// all (scenario, replication) pairs in parallel on the current rayon pool.
+///
+/// Results are folded per scenario in replication order, so they do not
+/// depend on the number of threads.
+pub fn simulate_all(scenarios: &[Scenario], replications: u32, seed: u64) -> Vec<Summary> {
+    let centers: Vec<Center> = scenarios.iter().map(Center::new).collect();
+    let mut builders: Vec<SummaryBuilder> = scenarios.iter().map(SummaryBuilder::new).collect();
+    let tasks: Vec<(usize, u32)> = (0..scenarios.len())
+        .flat_map(|i| (0..replications).map(move |r| (i, r)))
+        .collect();
+    for chunk in tasks.chunks(BATCH) {
+        let reduced: Vec<_> = chunk
+            .par_iter()
+            .map_init(
+                || None::<(usize, Replication)>,
+                |slot, &(i, r)| {
+                    // Tasks are ordered scenario by scenario: reuse the
+                    // simulator's buffers while the scenario stays the same.
+                    if slot.as_ref().is_some_and(|(j, _)| *j != i) {
+                        *slot = None;
+                    }
+                    let (_, rep) = slot.get_or_insert_with(|| (i, Replication::new(&centers[i])));
+                    rep.run(seed, r);
+                    (i, builders[i].reduce(&rep.tallies))
+                },
+            )
+            .collect();
+        for (i, red) in &reduced {
+            builders[*i].push(red);
+        }
+    }
+    scenarios
+        .iter()
+        .zip(&builders)
+        .map(|(sc, b)| {
+            let mut sc = sc.clone();
+            sc.run.seed = seed;
+            b.finish(&sc)
+        })
+        .collect()
+}
+
+/// Runs `f` on a rayon pool of `threads` workers (the global pool when `None`).
+///
+/// # Errors
+/// [`OptimizeError::Threads`] when the pool cannot be built.
+pub fn with_threads<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, OptimizeError> {
+    match threads {
+        None => Ok(f()),
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map(|pool| pool.install(f))
+            .map_err(|e| OptimizeError::Threads {
+                threads,
+                message: e.to_string(),
+            }),
+    }
+}
+
+/// Paid agent-hours of group `g` over the horizon of `sc`: agents per
+/// interval times the interval length, summed over the horizon's days.
+pub fn agent_hours(sc: &Scenario, g: usize) -> f64 {
+    let h = &sc.horizon;
+    let per_interval = f64::from(h.interval_s) / 3600.0;
+    (0..h.days as usize)
+        .map(|d| {
+            let w = h.weekday(d).index();
+            sc.groups[g].staffing[w]
+                .iter()
+                .map(|&n| f64::from(n))
+                .sum::<f64>()
+        })
+        .sum::<f64>()
+        * per_interval
+}
+
+/// Paid agent-hours of all groups of `sc` over the horizon.
+pub fn total_agent_hours(sc: &Scenario) -> f64 {
+    (0..sc.groups.len()).map(|g| agent_hours(sc, g)).sum()
+}
+
+/// Services whose call types group `g` serves.
+pub fn services_of_group(sc: &Scenario, g: usize) -> Vec<usize> {
+    let mut out: Vec<usize> = sc.groups[g]
+        .skills
+        .iter()
+        .map(|&c| sc.call_types[c].service)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Index of the group named `name`, or an input error listing the groups.
+///
+/// # Errors
+/// [`OptimizeError::Input`] naming the flag and the value.
+pub fn find_group(sc: &Scenario, name: &str) -> Result<usize, OptimizeError> {
+    sc.group_index(name).ok_or_else(|| {
+        let names: Vec<&str> = sc.groups.iter().map(|g| g.name.as_str()).collect();
+        OptimizeError::Input(format!(
+            "--group {name}: no agent group of that name (groups: {})",
+            names.join(", ")
+        ))
+    })
+}
+
+/// The `agents`/`from` lines describing `staffing` in a scenario file:
+/// `from` is the earliest staffed interval of any weekday and each weekday
+/// lists its agents from there to the latest staffed interval (0 for a day
+/// without agents).
+pub fn staffing_lines(staffing: &[Vec<u32>; 7], interval_s: u32) -> (String, String) {
+    let first = staffing
+        .iter()
+        .filter_map(|d| d.iter().position(|&n| n > 0))
+        .min();
+    let last = staffing
+        .iter()
+        .filter_map(|d| d.iter().rposition(|&n| n > 0))
+        .max();
+    let (Some(f), Some(l)) = (first, last) else {
+        return ("from = \"00:00\"".into(), "agents = 0".into());
+    };
+    let days: Vec<String> = crate::calendar::Weekday::ALL
+        .iter()
+        .map(|w| {
+            let d = &staffing[w.index()];
+            if d.iter().all(|&n| n == 0) {
+                format!("{} = 0", w.short())
+            } else {
+                let list: Vec<String> = d[f..=l].iter().map(u32::to_string).collect();
+                format!("{} = [{}]", w.short(), list.join(", "))
+            }
+        })
+        .collect();
+    (
+        format!(
+            "from = \"{}\"",
+            crate::calendar::format_clock(f as u32 * interval_s)
+        ),
+        format!("agents = {{ {} }}", days.join(", ")),
+    )
+}
+
+/// Rewrites the scenario file `text` so that the agent groups of `staffed`
+/// listed in `groups` carry their new staffing: in each `[[agent_group]]`
+/// table of those groups the `agents` and `from` keys are replaced; every
+/// other line (comments included) is kept. A comment line records the
+/// origin. The result is parsed and validated again and must give exactly
+/// the new staffing.
+///
+/// # Errors
+/// [`OptimizeError::Input`] when a group's table is not found in the text
+/// (for example an inline `agent_group = [...]` array) or when the rewritten
+/// text does not validate to the new staffing.
+pub fn rewrite_staffing(
+    text: &str,
+    file: &str,
+    staffed: &Scenario,
+    groups: &[usize],
+    note: &str,
+) -> Result<String, OptimizeError> {
+    let lines: Vec<&str> = text.lines().collect();
+    // Locate [[agent_group]] tables: (start line, end line exclusive).
+    let mut tables = Vec::new();
+    let mut cur: Option<usize> = None;
+    for (n, l) in lines.iter().enumerate() {
+        let t = l.trim_start();
+        if t.starts_with('[') {
+            if let Some(s) = cur.take() {
+                tables.push((s, n));
+            }
+            if t.starts_with("[[agent_group]]") {
+                cur = Some(n);
+            }
+        }
+    }
+    if let Some(s) = cur {
+        tables.push((s, lines.len()));
+    }
+    let key_of = |l: &str| -> Option<String> {
+        let t = l.trim_start();
+        let (k, _) = t.split_once('=')?;
+        let k = k.trim().trim_matches('"');
+        (!k.is_empty() && !t.starts_with('#')).then(|| k.to_string())
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut pos = 0;
+    let mut done = vec![false; groups.len()];
+    for &(s, e) in &tables {
+        // Which group is this table?
+        let name = lines[s..e].iter().find_map(|l| {
+            (key_of(l).as_deref() == Some("name")).then(|| {
+                l.split_once('=')
+                    .map(|(_, v)| {
+                        v.trim()
+                            .split('#')
+                            .next()
+                            .unwrap_or("")
+                            .trim()
+                            .trim_matches('"')
+                            .to_string()
+                    })
+                    .unwrap_or_default()
+            })
+        });
+        let Some(j) = name
+            .as_deref()
+            .and_then(|n| groups.iter().position(|&g| staffed.groups[g].name == n))
+        else {
+            continue;
+        };
+        let g = groups[j];
+        out.extend(lines[pos..s].iter().map(|l| l.to_string()));
+        out.push(lines[s].to_string());
+        out.push(format!("# {note}"));
+        let (from, agents) =
+            staffing_lines(&staffed.groups[g].staffing, staffed.horizon.interval_s);
+        out.push(from);
+        out.push(agents);
+        let mut n = s + 1;
+        while n < e {
+            let l = lines[n];
+            if matches!(key_of(l).as_deref(), Some("agents" | "from")) {
+                // Skip the value, which may span lines (a multi-line array).
+                let mut depth: i32 = 0;
+                loop {
+                    let body = lines[n].split('#').next().unwrap_or("");
+                    depth += body.matches(['[', '{']).count() as i32;
+                    depth -= body.matches([']', '}']).count() as i32;
+                    n += 1;
+                    if depth <= 0 || n >= e {
+                        break;
+                    }
+                }
+                continue;
+            }
+            out.push(l.to_string());
+            n += 1;
+        }
+        pos = e;
+        done[j] = true;
+    }
+    out.extend(lines[pos..].iter().map(|l| l.to_string()));
+    if let Some(j) = done.iter().position(|d| !d) {
+        return Err(OptimizeError::Input(format!(
+            "{file}: cannot find the [[agent_group]] table of group `{}` to rewrite its staffing",
+            staffed.groups[groups[j]].name
+        )));
+    }
+    let mut text = out.join("\n");
+    text.push('\n');
+    let check = Scenario::from_toml(&text, file, &staffed.name).map_err(|e| {
+        OptimizeError::Input(format!("the rewritten scenario does not validate: {e}"))
+    })?;
+    for &g in groups {
+        let present = crate::optimize::staff::present_weekdays(staffed);
+        for w in present {
+            if check.groups[g].staffing[w] != staffed.groups[g].staffing[w] {
+                return Err(OptimizeError::Input(format!(
+                    "{file}: the rewritten staffing of group `{}` does not read back as written",
+                    staffed.groups[g].name
+                )));
+            }
+        }
+    }
+    Ok(text)
+}

@@ -1,0 +1,433 @@
+//! SLA per staffing level: the scenario is simulated at every level of one
+//! agent group with the same seed (common random numbers), all levels and
+//! replications in parallel, and each level reports every service KPI with
+//! its confidence interval and the probability of meeting each target.
+
+use serde::Serialize;
+
+use super::{OptimizeError, agent_hours, find_group, simulate_all, with_threads};
+use crate::scenario::Scenario;
+use crate::stats::kpi::Kpi;
+use crate::stats::summary::{Compliance, Kpis};
+
+/// The staffing levels of a sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Levels {
+    /// Agent counts. Each replaces the group's staffing in every interval
+    /// where the group is staffed today (> 0), or everywhere when the group's
+    /// staffing is constant.
+    Agents(Vec<u32>),
+    /// Factors multiplying the group's staffing profile, rounded to whole agents.
+    Scale(Vec<f64>),
+}
+
+impl Levels {
+    /// Number of levels.
+    pub fn len(&self) -> usize {
+        match self {
+            Levels::Agents(v) => v.len(),
+            Levels::Scale(v) => v.len(),
+        }
+    }
+    /// True when there is no level.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Label of level `i`: "22" or "x1.05".
+    pub fn label(&self, i: usize) -> String {
+        match self {
+            Levels::Agents(v) => v[i].to_string(),
+            Levels::Scale(v) => format!("x{}", trim_float(v[i])),
+        }
+    }
+}
+
+fn trim_float(x: f64) -> String {
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+fn parse_num<T: std::str::FromStr>(flag: &str, whole: &str, s: &str) -> Result<T, OptimizeError> {
+    s.trim().parse().map_err(|_| {
+        OptimizeError::Input(format!(
+            "{flag} {whole}: `{s}` is not a number (use A..B[:STEP] or a comma list)"
+        ))
+    })
+}
+
+/// Parses `--agents`: `20..40`, `20..40:2` or `20,22,25`.
+///
+/// # Errors
+/// [`OptimizeError::Input`] naming the flag and the value.
+pub fn parse_agents(s: &str) -> Result<Levels, OptimizeError> {
+    let flag = "--agents";
+    let v: Vec<u32> = if let Some((a, rest)) = s.split_once("..") {
+        let (b, step) = rest.split_once(':').unwrap_or((rest, "1"));
+        let (a, b, step): (u32, u32, u32) = (
+            parse_num(flag, s, a)?,
+            parse_num(flag, s, b)?,
+            parse_num(flag, s, step)?,
+        );
+        if step == 0 || b < a {
+            return Err(OptimizeError::Input(format!(
+                "{flag} {s}: need A <= B and STEP >= 1"
+            )));
+        }
+        (a..=b).step_by(step as usize).collect()
+    } else {
+        s.split(',')
+            .map(|x| parse_num(flag, s, x))
+            .collect::<Result<_, _>>()?
+    };
+    if v.is_empty() || v.len() > 10_000 {
+        return Err(OptimizeError::Input(format!(
+            "{flag} {s}: between 1 and 10000 levels"
+        )));
+    }
+    Ok(Levels::Agents(v))
+}
+
+/// Parses `--scale`: `0.8..1.2:0.05`, or `0.9,1,1.1`.
+///
+/// # Errors
+/// [`OptimizeError::Input`] naming the flag and the value.
+pub fn parse_scale(s: &str) -> Result<Levels, OptimizeError> {
+    let flag = "--scale";
+    let v: Vec<f64> = if let Some((a, rest)) = s.split_once("..") {
+        let (b, step) = rest.split_once(':').unwrap_or((rest, "0.1"));
+        let (a, b, step): (f64, f64, f64) = (
+            parse_num(flag, s, a)?,
+            parse_num(flag, s, b)?,
+            parse_num(flag, s, step)?,
+        );
+        if !(a.is_finite() && b.is_finite() && step.is_finite() && step > 0.0 && a <= b) {
+            return Err(OptimizeError::Input(format!(
+                "{flag} {s}: need finite A <= B and STEP > 0"
+            )));
+        }
+        let n = ((b - a) / step + 1e-9).floor() as usize;
+        if n >= 10_000 {
+            return Err(OptimizeError::Input(format!("{flag} {s}: too many levels")));
+        }
+        (0..=n).map(|i| a + step * i as f64).collect()
+    } else {
+        s.split(',')
+            .map(|x| parse_num(flag, s, x))
+            .collect::<Result<_, _>>()?
+    };
+    if let Some(x) = v.iter().find(|x| !(x.is_finite() && **x >= 0.0)) {
+        return Err(OptimizeError::Input(format!(
+            "{flag} {s}: factor {x} must be >= 0"
+        )));
+    }
+    if v.is_empty() {
+        return Err(OptimizeError::Input(format!("{flag} {s}: no level")));
+    }
+    Ok(Levels::Scale(v))
+}
+
+/// `sc` with group `g` staffed at level `i` of `levels`.
+pub fn apply_level(sc: &Scenario, g: usize, levels: &Levels, i: usize) -> Scenario {
+    let mut out = sc.clone();
+    let staffing = &mut out.groups[g].staffing;
+    let first = staffing[0].first().copied().unwrap_or(0);
+    let constant = staffing.iter().flatten().all(|&n| n == first);
+    for n in staffing.iter_mut().flatten() {
+        match levels {
+            Levels::Agents(v) => {
+                if constant || *n > 0 {
+                    *n = v[i];
+                }
+            }
+            Levels::Scale(v) => *n = (f64::from(*n) * v[i]).round() as u32,
+        }
+    }
+    out
+}
+
+/// How to run a sweep.
+#[derive(Debug, Clone)]
+pub struct SweepOptions {
+    /// The agent group whose staffing varies.
+    pub group: String,
+    /// The levels.
+    pub levels: Levels,
+    /// Replications per level (default: the scenario's).
+    pub replications: Option<u32>,
+    /// Master seed (default: the scenario's).
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    pub threads: Option<usize>,
+    /// A level meets a target when the share of replications meeting it over
+    /// the horizon is at least this.
+    pub confidence: f64,
+}
+
+/// One service at one level.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceAtLevel {
+    /// Service name.
+    pub name: String,
+    /// KPIs over the horizon with their 95% CIs.
+    pub kpis: Kpis,
+    /// Each target with its value and the probability of meeting it.
+    pub compliance: Vec<Compliance>,
+}
+
+/// Results of one level.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelResult {
+    /// "22" or "x1.05".
+    pub level: String,
+    /// Agents (for `--agents`) or the factor (for `--scale`).
+    pub value: f64,
+    /// Paid agent-hours of the group over the horizon.
+    pub agent_hours: f64,
+    /// True when every staffing target (service level, abandonment) of
+    /// every service is met with the chosen confidence.
+    pub meets_targets: bool,
+    /// Per service.
+    pub services: Vec<ServiceAtLevel>,
+}
+
+/// A finished sweep.
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepResult {
+    /// Scenario name.
+    pub scenario: String,
+    /// Group varied.
+    pub group: String,
+    /// Replications per level.
+    pub replications: u32,
+    /// Master seed (common to all levels).
+    pub seed: u64,
+    /// Confidence used to mark levels.
+    pub confidence: f64,
+    /// ccsim version.
+    pub ccsim_version: &'static str,
+    /// Per level, in the order given.
+    pub levels: Vec<LevelResult>,
+    /// Index into `levels` of the cheapest level meeting every target, if any.
+    pub smallest_meeting: Option<usize>,
+    /// What the marking means.
+    pub note: &'static str,
+}
+
+/// True for targets that staffing moves (service level and abandonment);
+/// the handling-time target does not depend on the number of agents.
+pub fn is_staffing_target(c: &Compliance) -> bool {
+    c.kpi == Kpi::ServiceLevel.name() || c.kpi == Kpi::AbandonRate.name()
+}
+
+/// Runs a sweep.
+///
+/// # Errors
+/// [`OptimizeError::Input`] for an unknown group or bad options;
+/// [`OptimizeError::Threads`] when the pool cannot start.
+pub fn run(sc: &Scenario, o: &SweepOptions) -> Result<SweepResult, OptimizeError> {
+    let g = find_group(sc, &o.group)?;
+    if o.levels.is_empty() {
+        return Err(OptimizeError::Input("no staffing level given".into()));
+    }
+    if !(0.0..=1.0).contains(&o.confidence) {
+        return Err(OptimizeError::Input(format!(
+            "--confidence {}: must be a share in [0, 1]",
+            o.confidence
+        )));
+    }
+    let reps = o.replications.unwrap_or(sc.run.replications);
+    let seed = o.seed.unwrap_or(sc.run.seed);
+    let scenarios: Vec<Scenario> = (0..o.levels.len())
+        .map(|i| apply_level(sc, g, &o.levels, i))
+        .collect();
+    let summaries = with_threads(o.threads, || simulate_all(&scenarios, reps, seed))?;
+    let mut levels = Vec::with_capacity(summaries.len());
+    for (i, (s, lsc)) in summaries.iter().zip(&scenarios).enumerate() {
+        let services: Vec<ServiceAtLevel> = s
+            .services
+            .iter()
+            .map(|e| ServiceAtLevel {
+                name: e.name.clone(),
+                kpis: e.kpis.clone(),
+                compliance: e.compliance.clone(),
+            })
+            .collect();
+        let meets_targets = services.iter().all(|sv| {
+            sv.compliance
+                .iter()
+                .filter(|c| is_staffing_target(c))
+                .all(|c| c.met_share >= o.confidence)
+        });
+        levels.push(LevelResult {
+            level: o.levels.label(i),
+            value: match &o.levels {
+                Levels::Agents(v) => f64::from(v[i]),
+                Levels::Scale(v) => v[i],
+            },
+            agent_hours: agent_hours(lsc, g),
+            meets_targets,
+            services,
+        });
+    }
+    let smallest_meeting = levels
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.meets_targets)
+        .min_by(|a, b| {
+            a.1.agent_hours
+                .total_cmp(&b.1.agent_hours)
+                .then(a.1.value.total_cmp(&b.1.value))
+        })
+        .map(|(i, _)| i);
+    Ok(SweepResult {
+        scenario: sc.name.clone(),
+        group: o.group.clone(),
+        replications: reps,
+        seed,
+        confidence: o.confidence,
+        ccsim_version: env!("CARGO_PKG_VERSION"),
+        levels,
+        smallest_meeting,
+        note: "a level meets the targets when, for every service-level and abandonment target, \
+               the share of replications meeting it over the horizon is at least `confidence`; \
+               the handling-time target does not depend on staffing and is not used",
+    })
+}
+
+/// Renders a sweep as a terminal table, one row per level and service.
+pub fn render_table(r: &SweepResult) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "ccsim sweep | scenario {} | group {} | {} replications per level, seed {} (same callers at every level)",
+        r.scenario, r.group, r.replications, r.seed
+    );
+    let _ = writeln!(
+        out,
+        "Means ± 95% CI half-width; P = share of replications meeting the target over the horizon. * = cheapest level with P >= {:.0}% on every service-level and abandonment target.",
+        r.confidence * 100.0
+    );
+    let _ = writeln!(
+        out,
+        "{:>8} {:>10} {:<10} {:>16} {:>6} {:>15} {:>6} {:>10} {:>10}",
+        "level", "agent-h", "service", "service level", "P", "abandoned", "P", "ASA s", "occupancy"
+    );
+    let pct = |e: Option<crate::stats::estimate::Estimate>| {
+        e.map(|e| format!("{:.2}% ± {:.2}", e.mean * 100.0, e.ci95 * 100.0))
+            .unwrap_or_else(|| "-".into())
+    };
+    let p = |s: &ServiceAtLevel, k: Kpi| {
+        s.compliance
+            .iter()
+            .find(|c| c.kpi == k.name())
+            .map(|c| format!("{:.0}%", c.met_share * 100.0))
+            .unwrap_or_else(|| "-".into())
+    };
+    for (i, l) in r.levels.iter().enumerate() {
+        let mark = if r.smallest_meeting == Some(i) {
+            "*"
+        } else {
+            " "
+        };
+        for s in &l.services {
+            let _ = writeln!(
+                out,
+                "{:>7}{} {:>10.1} {:<10} {:>16} {:>6} {:>15} {:>6} {:>10} {:>10}",
+                l.level,
+                mark,
+                l.agent_hours,
+                s.name,
+                pct(s.kpis.get(Kpi::ServiceLevel)),
+                p(s, Kpi::ServiceLevel),
+                pct(s.kpis.get(Kpi::AbandonRate)),
+                p(s, Kpi::AbandonRate),
+                s.kpis
+                    .get(Kpi::AsaS)
+                    .map(|e| format!("{:.1}", e.mean))
+                    .unwrap_or_else(|| "-".into()),
+                pct(s.kpis.get(Kpi::Occupancy))
+                    .split(' ')
+                    .next()
+                    .unwrap_or("-")
+                    .to_string(),
+            );
+        }
+    }
+    match r.smallest_meeting {
+        Some(i) => {
+            let _ = writeln!(
+                out,
+                "cheapest level meeting the targets: {}",
+                r.levels[i].level
+            );
+        }
+        None => {
+            let _ = writeln!(out, "no level meets every target with that confidence");
+        }
+    }
+    out
+}
+
+/// Renders a sweep as long-format CSV: one row per level, service and KPI
+/// (`record = kpi`) and per level, service and target (`record = target`).
+///
+/// # Errors
+/// A CSV writer error.
+pub fn render_csv(r: &SweepResult) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "level",
+        "value",
+        "agent_hours",
+        "meets_targets",
+        "smallest_meeting",
+        "service",
+        "record",
+        "name",
+        "mean",
+        "ci95",
+        "target",
+        "met_share",
+    ])?;
+    for (i, l) in r.levels.iter().enumerate() {
+        let head = [
+            l.level.clone(),
+            l.value.to_string(),
+            format!("{:.3}", l.agent_hours),
+            l.meets_targets.to_string(),
+            (r.smallest_meeting == Some(i)).to_string(),
+        ];
+        for s in &l.services {
+            for (k, e) in &s.kpis.0 {
+                let mut rec = head.to_vec();
+                rec.extend([
+                    s.name.clone(),
+                    "kpi".into(),
+                    k.name().into(),
+                    e.mean.to_string(),
+                    e.ci95.to_string(),
+                    String::new(),
+                    String::new(),
+                ]);
+                w.write_record(&rec)?;
+            }
+            for c in &s.compliance {
+                let mut rec = head.to_vec();
+                rec.extend([
+                    s.name.clone(),
+                    "target".into(),
+                    c.kpi.into(),
+                    c.value.mean.to_string(),
+                    c.value.ci95.to_string(),
+                    c.target.to_string(),
+                    c.met_share.to_string(),
+                ]);
+                w.write_record(&rec)?;
+            }
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
