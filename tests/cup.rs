@@ -304,3 +304,27 @@ fn day_to_day_overdispersion_widens_daily_volumes() {
     assert!(sb.ci95 > 2.5 * sa.ci95, "{sa:?} {sb:?}");
     assert!((sb.mean - 120.0).abs() < sb.ci95 + 1.0, "{sb:?}");
 }
+
+#[test]
+fn ivr_serves_a_share_and_delays_the_rest() {
+    let plain = run(&scenario(&day_service("08:00-18:00", "", 50, 40)));
+    let text = day_service(
+        "08:00-18:00",
+        "ivr = { self_service_share = 0.25, duration = { dist = \"deterministic\", mean_s = 45 } }",
+        50,
+        40,
+    );
+    let s = run(&scenario(&text));
+    let k = &s.services[0].kpis;
+    let (ivr, offered) = (get(k, Kpi::IvrServed), get(k, Kpi::Offered));
+    let share = ivr.mean / (ivr.mean + offered.mean);
+    assert!((share - 0.25).abs() < 0.02, "{share}");
+    // Callers who stay reach the queue 45 s after dialling: none can arrive
+    // in the first 45 s of the day's first open interval, so 08:00 gets fewer.
+    assert!(
+        (ivr.mean + offered.mean - get(&plain.services[0].kpis, Kpi::Offered).mean).abs()
+            < 2.0 * offered.ci95 + 3.0
+    );
+    let first = offered_at(&s, "08:00").mean / 0.75;
+    assert!(first < offered_at(&plain, "08:00").mean);
+}

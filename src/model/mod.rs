@@ -63,6 +63,8 @@ pub struct CallTypeModel {
     pub wrap_up: Option<Sampler>,
     /// Probability of resolution at first contact.
     pub first_contact_resolution: f64,
+    /// IVR: share served by it alone, and the time spent in it.
+    pub ivr: Option<(f64, Option<Sampler>)>,
     /// Deferred channel (e-mail, case, outbound): never abandons, taken by
     /// agents only when none of their voice calls waits.
     pub deferred: bool,
@@ -239,6 +241,10 @@ impl Center {
                         .map(|r| (r.probability, Sampler::new(&r.delay), r.max_attempts)),
                     wrap_up: ct.wrap_up.as_ref().map(Sampler::new),
                     first_contact_resolution: ct.first_contact_resolution,
+                    ivr: ct
+                        .ivr
+                        .as_ref()
+                        .map(|i| (i.self_service_share, i.duration.as_ref().map(Sampler::new))),
                     deferred: ct.channel.is_deferred(),
                     escalate_to: ct.escalate_to.map(|e| e as u16),
                     target_working_s: ct.target.map_or(f64::INFINITY, |t| t.within_working_s),

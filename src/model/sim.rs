@@ -285,8 +285,7 @@ impl<'c> Replication<'c> {
                 self.next_arrival[arrival_ct] =
                     self.draw_next_arrival(arrival_ct).unwrap_or(f64::INFINITY);
                 if open {
-                    let caller = self.new_caller();
-                    self.on_arrival(arrival_t, arrival_ct, 0, caller, None, NO_PACK);
+                    self.on_ivr(arrival_t, arrival_ct);
                 } else {
                     self.on_closed_demand(arrival_t, arrival_ct);
                 }
@@ -428,6 +427,39 @@ impl<'c> Replication<'c> {
             self.present_area[g] += f64::from(self.staffed[g].max(self.busy[g])) * dt;
         }
         self.last_change[g] = now;
+    }
+
+    /// A caller dials in: the IVR serves some alone and delays the others.
+    fn on_ivr(&mut self, now: f64, ct: usize) {
+        let caller = self.new_caller();
+        let c = self.c;
+        let Some((share, duration)) = &c.call_types[ct].ivr else {
+            self.on_arrival(now, ct, 0, caller, None, NO_PACK);
+            return;
+        };
+        let u: f64 = self.rng_decisions[ct].random();
+        if u < *share {
+            let cell = self.cell_of(now);
+            if let Some(cc) = self.call_cell(ct, cell) {
+                cc.ivr_served += 1.0;
+            }
+            return;
+        }
+        match duration {
+            Some(d) => {
+                let at = now + d.sample(&mut self.rng_decisions[ct]);
+                self.events.push(
+                    at,
+                    Event::Arrive {
+                        call_type: ct as u16,
+                        attempt: 0,
+                        caller,
+                        first_cell: NO_CELL,
+                    },
+                );
+            }
+            None => self.on_arrival(now, ct, 0, caller, None, NO_PACK),
+        }
     }
 
     /// A caller wanted to call while the service was closed: they call at

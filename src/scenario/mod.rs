@@ -277,6 +277,8 @@ pub struct CallType {
     pub wrap_up: Option<DurationDist>,
     /// Probability that an answered call is resolved at first contact.
     pub first_contact_resolution: f64,
+    /// IVR before the queue.
+    pub ivr: Option<Ivr>,
     /// Channel.
     pub channel: Channel,
     /// Call type that unresolved answered calls escalate to.
@@ -285,6 +287,15 @@ pub struct CallType {
     pub target: Option<WorkTarget>,
     /// Packs released at clock times.
     pub packs: Vec<Pack>,
+}
+
+/// The IVR in front of a call type's queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ivr {
+    /// Share of callers served by the IVR alone.
+    pub self_service_share: f64,
+    /// Time in the IVR before the queue, if any.
+    pub duration: Option<DurationDist>,
 }
 
 /// The channel of a call type.

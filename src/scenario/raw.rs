@@ -250,6 +250,9 @@ pub struct RawCallType {
     pub wrap_up: Option<RawDist>,
     /// Probability that an answered call is resolved at first contact (default 1).
     pub first_contact_resolution: Option<f64>,
+    /// Interactive voice response before the queue: a share of callers is
+    /// served by it without an agent; the others reach the queue after it.
+    pub ivr: Option<RawIvr>,
     /// `"voice"` (default), or a deferred channel: `"email"` (also fax, SMS,
     /// letters), `"case"` (second-level tickets), `"outbound"`. Deferred
     /// items never abandon and agents take them only when none of their
@@ -263,6 +266,16 @@ pub struct RawCallType {
     pub target: Option<RawWorkTarget>,
     /// Packs of items released at given times (outbound campaigns).
     pub packs: Option<Vec<RawPack>>,
+}
+
+/// The IVR in front of a call type's queue.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIvr {
+    /// Share of callers served by the IVR alone (default 0).
+    pub self_service_share: Option<f64>,
+    /// Time spent in the IVR (menus, the recorded privacy notice) before the queue.
+    pub duration: Option<RawDist>,
 }
 
 /// A completion target on the service's working-hours clock.

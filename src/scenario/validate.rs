@@ -829,8 +829,26 @@ fn validate_call_type(
             packs.push(super::Pack { at, days, size });
         }
     }
+    let ivr = ct.ivr.as_ref().map(|i| {
+        let ip = format!("{path}.ivr");
+        let share = v
+            .prob(
+                &format!("{ip}.self_service_share"),
+                i.self_service_share.unwrap_or(0.0),
+            )
+            .unwrap_or(0.0);
+        let duration = i
+            .duration
+            .as_ref()
+            .and_then(|d| validate_dist(v, &format!("{ip}.duration"), d));
+        super::Ivr {
+            self_service_share: share,
+            duration,
+        }
+    });
     Some(CallType {
         name: ct.name.clone(),
+        ivr,
         channel,
         escalate_to,
         target,

@@ -42,6 +42,8 @@ pub struct CallCell {
     pub packs: f64,
     /// Of those, packs completed within the working-hours target.
     pub packs_within: f64,
+    /// Callers served by the IVR alone (not offered to the queue).
+    pub ivr_served: f64,
 }
 
 impl CallCell {
@@ -66,6 +68,7 @@ impl CallCell {
         self.escalated += o.escalated;
         self.packs += o.packs;
         self.packs_within += o.packs_within;
+        self.ivr_served += o.ivr_served;
     }
 }
 

@@ -47,6 +47,8 @@ pub enum Kpi {
     Escalated,
     /// Packs completed within the working-hours target / packs released.
     PacksWithinTarget,
+    /// Callers served by the IVR alone (not offered to the queue).
+    IvrServed,
     /// Scheduled agent time, hours.
     ScheduledAgentHours,
     /// Agent time spent handling calls, hours.
@@ -57,7 +59,7 @@ pub enum Kpi {
 
 impl Kpi {
     /// Every KPI, in output order.
-    pub const ALL: [Kpi; 24] = [
+    pub const ALL: [Kpi; 25] = [
         Kpi::Offered,
         Kpi::Answered,
         Kpi::Abandoned,
@@ -79,12 +81,13 @@ impl Kpi {
         Kpi::DoneWithinTarget,
         Kpi::Escalated,
         Kpi::PacksWithinTarget,
+        Kpi::IvrServed,
         Kpi::ScheduledAgentHours,
         Kpi::BusyAgentHours,
         Kpi::OvertimeAgentHours,
     ];
     /// KPIs reported for services and call types.
-    pub const CALL_KPIS: [Kpi; 21] = [
+    pub const CALL_KPIS: [Kpi; 22] = [
         Kpi::Offered,
         Kpi::Answered,
         Kpi::Abandoned,
@@ -106,6 +109,7 @@ impl Kpi {
         Kpi::DoneWithinTarget,
         Kpi::Escalated,
         Kpi::PacksWithinTarget,
+        Kpi::IvrServed,
     ];
     /// KPIs reported for agent groups.
     pub const GROUP_KPIS: [Kpi; 4] = [
@@ -141,6 +145,7 @@ impl Kpi {
             Kpi::DoneWithinTarget => "done_within_target_share",
             Kpi::Escalated => "escalated",
             Kpi::PacksWithinTarget => "packs_within_target_share",
+            Kpi::IvrServed => "ivr_served",
             Kpi::ScheduledAgentHours => "scheduled_agent_hours",
             Kpi::BusyAgentHours => "busy_agent_hours",
             Kpi::OvertimeAgentHours => "overtime_agent_hours",
@@ -226,6 +231,7 @@ pub fn compute(c: &CallCell, g: &GroupCell) -> [f64; Kpi::COUNT] {
             Kpi::DoneWithinTarget => ratio(c.done_within, c.offered),
             Kpi::Escalated => c.escalated,
             Kpi::PacksWithinTarget => ratio(c.packs_within, c.packs),
+            Kpi::IvrServed => c.ivr_served,
             Kpi::ScheduledAgentHours => g.scheduled_s / 3600.0,
             Kpi::BusyAgentHours => g.busy_s / 3600.0,
             Kpi::OvertimeAgentHours => (g.present_s - g.scheduled_s).max(0.0) / 3600.0,

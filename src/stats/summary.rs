@@ -55,8 +55,13 @@ impl SummaryBuilder {
         };
         let mut entities = Vec::new();
         for s in 0..sc.services.len() {
+            // A service's figures are those of its voice calls; deferred
+            // channels (e-mail, cases, outbound) are reported per call type
+            // and through their own working-hours targets.
             let cts: Vec<usize> = (0..sc.call_types.len())
-                .filter(|&c| sc.call_types[c].service == s)
+                .filter(|&c| {
+                    sc.call_types[c].service == s && !sc.call_types[c].channel.is_deferred()
+                })
                 .collect();
             let groups = serving(&cts);
             entities.push(Entity {
