@@ -328,3 +328,36 @@ fn ivr_serves_a_share_and_delays_the_rest() {
     let first = offered_at(&s, "08:00").mean / 0.75;
     assert!(first < offered_at(&plain, "08:00").mean);
 }
+
+#[test]
+fn redials_never_reach_a_closed_service() {
+    // Heavy load, short patience, everyone redials after 20 minutes: the
+    // redials of callers who abandon near closing must not queue after it.
+    let text = day_service(
+        "08:00-10:00",
+        "patience = { dist = \"exponential\", mean_s = 30 }\nredial = { probability = 1.0, delay = { dist = \"deterministic\", mean_s = 1200 }, max_attempts = 3 }",
+        1,
+        5,
+    );
+    let s = run(&scenario(&text));
+    for iv in &s.services[0].intervals {
+        if iv.start.as_str() >= "10:00" {
+            assert_eq!(
+                get(&iv.kpis, Kpi::Offered).mean,
+                0.0,
+                "calls offered at {}",
+                iv.start
+            );
+        }
+    }
+    let k = &s.services[0].kpis;
+    assert!(get(k, Kpi::LostWhileClosed).mean > 0.0);
+    // Every caller is answered or lost, once.
+    let callers = get(k, Kpi::Callers).mean;
+    let answered = get(k, Kpi::CallerAnsweredShare).mean * callers;
+    let lost = get(k, Kpi::CallerAbandonRate).mean * callers;
+    assert!(
+        (answered + lost - callers).abs() < 1e-6 * callers,
+        "{answered} + {lost} != {callers}"
+    );
+}

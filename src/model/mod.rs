@@ -128,6 +128,17 @@ impl ServiceModel {
         total
     }
 
+    /// Whether the service is open at `t` (seconds from the horizon start).
+    pub fn is_open(&self, t: f64) -> bool {
+        let d = (t / DAY_S) as usize;
+        let Some(day) = self.open.get(d) else {
+            return false;
+        };
+        let s = t - d as f64 * DAY_S;
+        day.iter()
+            .any(|&(a, b)| s >= f64::from(a) && s < f64::from(b))
+    }
+
     /// The first opening instant at or after `t` (seconds from the horizon
     /// start), if any before the horizon's end.
     pub fn next_open(&self, t: f64, days: usize) -> Option<f64> {

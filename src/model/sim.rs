@@ -303,8 +303,14 @@ impl<'c> Replication<'c> {
                     caller,
                     first_cell,
                 } => {
-                    let first = (attempt > 0).then_some(first_cell);
-                    self.on_arrival(now, call_type as usize, attempt, caller, first, NO_PACK);
+                    let ct = call_type as usize;
+                    let model = &self.c.call_types[ct];
+                    if model.deferred || self.c.services[model.service].is_open(now) {
+                        let first = (attempt > 0).then_some(first_cell);
+                        self.on_arrival(now, ct, attempt, caller, first, NO_PACK);
+                    } else {
+                        self.on_closed_redial(now, ct, attempt, caller, first_cell);
+                    }
                 }
                 Event::PackRelease { call_type, size } => {
                     self.on_pack_release(now, call_type as usize, size)
@@ -427,6 +433,42 @@ impl<'c> Replication<'c> {
             self.present_area[g] += f64::from(self.staffed[g].max(self.busy[g])) * dt;
         }
         self.last_change[g] = now;
+    }
+
+    /// A redial (or a caller leaving the IVR) finds the service closed: like
+    /// any closed-hours demand, they call again at the next opening or give up.
+    fn on_closed_redial(&mut self, now: f64, ct: usize, attempt: u8, caller: u32, first_cell: u32) {
+        let c = self.c;
+        let model = &c.call_types[ct];
+        if let Some((share, delay)) = &model.closed_retry {
+            let u: f64 = self.rng_decisions[ct].random();
+            if u < *share
+                && let Some(open) = c.services[model.service].next_open(now, c.days)
+            {
+                let d = delay
+                    .as_ref()
+                    .map_or(0.0, |s| s.sample(&mut self.rng_decisions[ct]));
+                self.events.push(
+                    open + d,
+                    Event::Arrive {
+                        call_type: ct as u16,
+                        attempt,
+                        caller,
+                        first_cell,
+                    },
+                );
+                return;
+            }
+        }
+        let cell = self.cell_of(now);
+        if let Some(cc) = self.call_cell(ct, cell) {
+            cc.lost_while_closed += 1.0;
+        }
+        if attempt > 0
+            && let Some(cc) = self.call_cell(ct, first_cell)
+        {
+            cc.callers_lost += 1.0;
+        }
     }
 
     /// A caller dials in: the IVR serves some alone and delays the others.
