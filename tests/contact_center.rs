@@ -48,19 +48,16 @@ agents = 10
     )
 }
 
-#[test]
-fn emails_are_worked_only_when_no_call_waits() {
-    // The group lists e-mail first, yet calls go first: deferred channels
-    // fill idle time. Checked on the trace: when an agent starts an e-mail,
-    // no call is waiting.
-    let sc = scenario(&blended(100.0, ""));
-    let center = Center::new(&sc);
+/// E-mails started in one traced replication, and how many of them started
+/// while a call waited.
+fn emails_started_while_a_call_waited(sc: &ccsim::scenario::Scenario) -> (usize, usize) {
+    let center = Center::new(sc);
     let mut rep = Replication::new(&center);
     rep.enable_trace();
     rep.run(4, 0);
     let trace = rep.trace().unwrap();
     let calls: Vec<_> = trace.iter().filter(|r| r.call_type == 0).collect();
-    let mut emails = 0;
+    let (mut emails, mut while_waiting) = (0, 0);
     for e in trace.iter().filter(|r| r.call_type == 1) {
         let start = e.answered.expect("e-mails never abandon");
         emails += 1;
@@ -69,9 +66,20 @@ fn emails_are_worked_only_when_no_call_waits() {
                 && (c.answered.is_some_and(|a| a > start)
                     || (c.outcome == Outcome::Abandoned && c.end > start))
         });
-        assert!(!waiting, "an e-mail started at {start} while a call waited");
+        while_waiting += usize::from(waiting);
     }
+    (emails, while_waiting)
+}
+
+#[test]
+fn emails_are_worked_only_when_no_call_waits() {
+    // The group lists e-mail first, yet calls go first: deferred channels
+    // fill idle time. Checked on the trace: when an agent starts an e-mail,
+    // no call is waiting.
+    let sc = scenario(&blended(100.0, ""));
+    let (emails, while_waiting) = emails_started_while_a_call_waited(&sc);
     assert!(emails > 50);
+    assert_eq!(while_waiting, 0);
     // E-mails have a working-hours target: reported per call type and in the
     // service's compliance table.
     let s = run(&sc);
@@ -264,4 +272,311 @@ fn cross_training_lowers_the_waits_of_the_learned_call_type() {
     let (b, a) = (get(&before, 1, Kpi::AsaS), get(&after, 1, Kpi::AsaS));
     assert!(a.hi() < b.lo(), "technical ASA before {b:?} after {a:?}");
     assert!(get(&after, 1, Kpi::AbandonRate).mean < get(&before, 1, Kpi::AbandonRate).mean);
+}
+
+fn outages(outage: &str) -> String {
+    format!(
+        r#"
+[horizon]
+start = 2025-01-06
+days = 5
+[run]
+replications = 10
+seed = 21
+[[service]]
+name = "cc"
+open = "08:00-18:00"
+targets = {{ continuity = 0.995 }}
+[[call_type]]
+name = "calls"
+service = "cc"
+arrivals = {{ per_hour = 100 }}
+handling = {{ dist = "exponential", mean_s = 240 }}
+patience = {{ dist = "exponential", mean_s = 300 }}
+escalate_to = "callback"
+[[call_type]]
+name = "callback"
+service = "cc"
+channel = "case"
+handling = {{ dist = "exponential", mean_s = 300 }}
+[[agent_group]]
+name = "front"
+skills = ["calls"]
+agents = 9
+[[agent_group]]
+name = "back"
+skills = ["callback"]
+agents = 1
+{outage}
+"#
+    )
+}
+
+fn continuity(s: &Summary) -> Estimate {
+    s.services[0].kpis.get(Kpi::Continuity).unwrap()
+}
+
+#[test]
+fn an_outage_lowers_continuity_by_its_length_over_the_opening_hours() {
+    // 5 days of 10 opening hours. 90 minutes down on Tuesday morning, and
+    // 17:00-20:00 on Wednesday of which only the hour before closing counts:
+    // 2.5 hours of 50, in every replication.
+    let none = run(&scenario(&outages("")));
+    assert_eq!(continuity(&none).mean, 1.0);
+    let s = run(&scenario(&outages(
+        r#"[[outage]]
+name = "booking app"
+service = "cc"
+scheduled = [{ date = 2025-01-07, hours = "10:00-11:30" }, { date = 2025-01-08, hours = "17:00-20:00" }]"#,
+    )));
+    let c = continuity(&s);
+    assert!((c.mean - (1.0 - 2.5 / 50.0)).abs() < 1e-12, "{c:?}");
+    assert!(c.ci95.abs() < 1e-12);
+    let row = s.services[0]
+        .compliance
+        .iter()
+        .find(|r| r.indicator == "continuity")
+        .expect("continuity row");
+    assert_eq!((row.status, row.met_share), ("KO", 0.0));
+    // Per day: Tuesday lost 1.5 of its 10 hours.
+    let tue = s.services[0].days[1].kpis.get(Kpi::Continuity).unwrap();
+    assert!((tue.mean - 0.85).abs() < 1e-12);
+}
+
+#[test]
+fn random_outages_match_the_stationary_down_share() {
+    // Failures every 10 hours on average, 30 minutes to repair: the expected
+    // down share of any stretch of time is 0.5 / 10.5, so continuity over the
+    // opening hours is 10 / 10.5 exactly in expectation.
+    let text = outages(
+        r#"[[outage]]
+name = "crm"
+service = "cc"
+mtbf_hours = 10
+mttr_minutes = 30"#,
+    )
+    .replace("days = 5", "days = 60")
+    .replace("replications = 10", "replications = 40");
+    let c = continuity(&run(&scenario(&text)));
+    let exact = 10.0 / 10.5;
+    assert!(
+        (c.mean - exact).abs() <= c.ci95,
+        "continuity {c:?}, exact {exact}"
+    );
+    assert!(c.ci95 < 0.005);
+}
+
+#[test]
+fn a_no_answer_outage_stops_answering_until_it_ends() {
+    let text = outages(
+        r#"[[outage]]
+name = "phone system"
+service = "cc"
+call_types = ["calls"]
+scheduled = [{ date = 2025-01-07, hours = "10:00-11:00" }]"#,
+    );
+    let sc = scenario(&text);
+    let center = Center::new(&sc);
+    let mut rep = Replication::new(&center);
+    rep.enable_trace();
+    rep.run(21, 0);
+    let (a, b) = (86_400.0 + 10.0 * 3600.0, 86_400.0 + 11.0 * 3600.0);
+    let trace = rep.trace().unwrap();
+    assert!(
+        !trace
+            .iter()
+            .any(|r| r.answered.is_some_and(|t| t >= a && t < b)),
+        "a call was answered during the outage"
+    );
+    assert!(trace.iter().any(|r| r.answered == Some(b)));
+    // Calls arriving in the outage's first half hour wait until 11:00 or
+    // abandon: almost none is answered within 20 s. Other days are untouched.
+    let without = run(&scenario(&outages("")));
+    let with = run(&sc);
+    let at_ten = |s: &Summary| {
+        s.services[0]
+            .intervals
+            .iter()
+            .find(|i| i.weekday.index() == 1 && i.start == "10:00")
+            .and_then(|i| i.kpis.get(Kpi::ServiceLevel))
+            .unwrap()
+            .mean
+    };
+    assert!(at_ten(&with) < 0.1, "{}", at_ten(&with));
+    assert!(at_ten(&without) > 0.5, "{}", at_ten(&without));
+    assert_eq!(
+        with.services[0].days[0].kpis.get(Kpi::ServiceLevel),
+        without.services[0].days[0].kpis.get(Kpi::ServiceLevel)
+    );
+}
+
+#[test]
+fn a_no_completion_outage_leaves_calls_unresolved() {
+    // Calls are answered as usual (same service level, bit for bit), but
+    // those that would end while the application is down are not resolved
+    // and become call-backs for the back office.
+    let text = outages(
+        r#"[[outage]]
+name = "booking app"
+service = "cc"
+effect = "no_completion"
+call_types = ["calls"]
+scheduled = [{ date = 2025-01-07, hours = "09:00-11:00" }]"#,
+    );
+    let without = run(&scenario(&outages("")));
+    let with = run(&scenario(&text));
+    assert_eq!(
+        with.call_types[0].kpis.get(Kpi::ServiceLevel),
+        without.call_types[0].kpis.get(Kpi::ServiceLevel)
+    );
+    let failed = get(&with, 0, Kpi::NotCompletedOutage).mean;
+    // About 2 hours of 100 calls an hour end during the outage.
+    assert!((failed - 200.0).abs() < 30.0, "{failed}");
+    assert_eq!(get(&with, 0, Kpi::Escalated).mean, failed);
+    let fcr = get(&with, 0, Kpi::FirstContactResolution).mean;
+    let answered = get(&with, 0, Kpi::Answered).mean;
+    assert!((fcr - (1.0 - failed / answered)).abs() < 1e-3, "{fcr}");
+    assert_eq!(get(&without, 0, Kpi::FirstContactResolution).mean, 1.0);
+    assert!(get(&with, 1, Kpi::Offered).mean > 150.0);
+}
+
+fn backlog() -> String {
+    // 300 e-mails on Tuesday and Wednesday, none after, one every 120 s over
+    // the 10 opening hours; two agents at 360 s an e-mail do 200 a day.
+    r#"
+[horizon]
+start = 2025-01-07
+days = 4
+[run]
+replications = 2
+seed = 3
+[[service]]
+name = "cc"
+open = "08:00-18:00"
+[[call_type]]
+name = "email"
+service = "cc"
+channel = "email"
+arrivals = { per_day = { tue-wed = 300, thu-fri = 0 }, process = "deterministic" }
+handling = { dist = "deterministic", mean_s = 360 }
+target = { within_working_hours = 9 }
+[[agent_group]]
+name = "mail"
+skills = ["email"]
+from = "08:00"
+agents = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+"#
+    .to_string()
+}
+
+#[test]
+fn the_backlog_is_carried_over_to_the_next_days() {
+    let s = run(&scenario(&backlog()));
+    let e = &s.call_types[0];
+    let day = |d: usize| e.days[d].kpis.get(Kpi::BacklogAtClose).unwrap().mean;
+    // 300 in, 200 out a day: 100 left on Tuesday, 200 on Wednesday; Thursday
+    // clears them.
+    assert!((day(0) - 100.0).abs() <= 1.0, "{}", day(0));
+    assert!((day(1) - 200.0).abs() <= 3.0, "{}", day(1));
+    assert_eq!(day(2), 0.0);
+    assert_eq!(
+        e.kpis.get(Kpi::Answered).unwrap().mean,
+        e.kpis.get(Kpi::Offered).unwrap().mean
+    );
+    let offered = e.kpis.get(Kpi::Offered).unwrap().mean;
+    assert!((596.0..=600.0).contains(&offered), "{offered}");
+    // Items carried over are judged on the working-hours clock (the night
+    // does not count): item i (one every 120 working seconds, two served
+    // every 360) is done about 60 i + 360 working seconds after it arrived,
+    // within 9 hours up to i = 534 of 598, about 90%.
+    let within = e.kpis.get(Kpi::DoneWithinTarget).unwrap().mean;
+    assert!(within > 0.87 && within < 0.93, "{within}");
+    assert!((e.kpis.get(Kpi::BacklogAtClose).unwrap().mean - 75.0).abs() <= 1.0);
+}
+
+fn two_skills(routing: &str) -> String {
+    format!(
+        r#"
+[horizon]
+start = 2025-01-07
+days = 2
+{routing}
+[run]
+replications = 10
+seed = 5
+[[service]]
+name = "cc"
+open = "08:00-18:00"
+[[call_type]]
+name = "a"
+service = "cc"
+arrivals = {{ per_hour = 60 }}
+handling = {{ dist = "exponential", mean_s = 300 }}
+[[call_type]]
+name = "b"
+service = "cc"
+arrivals = {{ per_hour = 60 }}
+handling = {{ dist = "exponential", mean_s = 300 }}
+[[agent_group]]
+name = "generalists"
+skills = ["a", "b"]
+agents = 11
+[[agent_group]]
+name = "a specialists"
+skills = ["a"]
+agents = 0
+"#
+    )
+}
+
+#[test]
+fn longest_waiting_selection_evens_out_the_waits_of_skills() {
+    // With the skill order, b waits whenever a does; taking the call that
+    // has waited longest gives both the same waits.
+    let by_priority = run(&scenario(&two_skills("")));
+    let fair = run(&scenario(&two_skills(
+        "[routing]\ncall_selection = \"longest_waiting\"",
+    )));
+    let asa = |s: &Summary, c| get(s, c, Kpi::AsaS).mean;
+    assert!(asa(&by_priority, 1) > 3.0 * asa(&by_priority, 0));
+    let ratio = asa(&fair, 1) / asa(&fair, 0);
+    assert!((0.8..1.25).contains(&ratio), "{ratio}");
+}
+
+#[test]
+fn least_busy_selection_spreads_the_load_over_groups() {
+    // a: 5 erlangs, b: 1 erlang; 8 generalists (a, b) and 8 a-specialists.
+    let text = |routing: &str| {
+        two_skills(routing)
+            .replace("agents = 11", "agents = 8")
+            .replace("agents = 0", "agents = 8")
+            .replacen("per_hour = 60 }", "per_hour = 12 }", 2)
+            .replacen("per_hour = 12 }", "per_hour = 60 }", 1)
+    };
+    let occ = |s: &Summary, g: usize| s.agent_groups[g].kpis.get(Kpi::Occupancy).unwrap().mean;
+    let spec = run(&scenario(&text("")));
+    let lb = run(&scenario(&text(
+        "[routing]\nagent_selection = \"least_busy\"",
+    )));
+    // Specialists first: a's calls go to the specialists, the generalists
+    // only take b and the overflow. Least busy: a's calls go where the
+    // smaller share of agents is busy.
+    assert!(
+        occ(&spec, 1) > 2.0 * occ(&spec, 0),
+        "{} {}",
+        occ(&spec, 1),
+        occ(&spec, 0)
+    );
+    assert!((occ(&lb, 0) - occ(&lb, 1)).abs() < 0.3 * (occ(&spec, 0) - occ(&spec, 1)).abs());
+}
+
+#[test]
+fn blending_in_skill_order_puts_emails_before_calls() {
+    let text = blended(100.0, "").replace("agents = 10", "agents = 10\nblend = \"skill_order\"");
+    let (started, while_waiting) = emails_started_while_a_call_waited(&scenario(&text));
+    assert!(started > 50);
+    assert!(while_waiting > 10, "{while_waiting} of {started}");
+    let calls_first = run(&scenario(&blended(100.0, "")));
+    let mail_first = run(&scenario(&text));
+    assert!(get(&mail_first, 1, Kpi::AsaS).hi() < get(&calls_first, 1, Kpi::AsaS).lo());
 }

@@ -317,3 +317,60 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn outages_and_routing_are_checked() {
+    let with = |extra: &str| format!("{GOOD}\n{extra}\n");
+    assert_msg(
+        &with("[[outage]]\nname = \"app\"\nservice = \"nope\"\nmtbf_hours = 10\nmttr_minutes = 30"),
+        &[":29:", "outage[0].service = \"nope\"", "known: \"svc\""],
+    );
+    assert_msg(
+        &with("[[outage]]\nname = \"app\"\nservice = \"svc\"\nmtbf_hours = 10"),
+        &["outage[0].mtbf_hours = 10", "mttr_minutes"],
+    );
+    assert_msg(
+        &with("[[outage]]\nname = \"app\"\nservice = \"svc\"\nmtbf_hours = 10\nmttr_minutes = -3"),
+        &["outage[0].mttr_minutes = -3", "> 0"],
+    );
+    assert_msg(
+        &with(
+            "[[outage]]\nname = \"app\"\nservice = \"svc\"\neffect = \"slow\"\nmtbf_hours = 10\nmttr_minutes = 3",
+        ),
+        &["outage[0].effect = \"slow\"", "no_completion"],
+    );
+    assert_msg(
+        &with("[[outage]]\nname = \"app\"\nservice = \"svc\""),
+        &["outage[0].name = \"app\"", "scheduled"],
+    );
+    assert_msg(
+        &with(
+            "[[outage]]\nname = \"app\"\nservice = \"svc\"\nscheduled = [{ date = 2025-02-01, hours = \"10:00-11:00\" }]",
+        ),
+        &[
+            "outage[0].scheduled[0].date = 2025-02-01",
+            "outside the horizon",
+        ],
+    );
+    assert_msg(
+        &with(
+            "[[outage]]\nname = \"app\"\nservice = \"svc\"\ncall_types = [\"x\"]\nmtbf_hours = 10\nmttr_minutes = 3",
+        ),
+        &["outage[0].call_types[0] = \"x\"", "known: \"calls\""],
+    );
+    assert_msg(
+        &with("[routing]\ncall_selection = \"random\""),
+        &["routing.call_selection = \"random\"", "longest_waiting"],
+    );
+    assert_msg(
+        &GOOD.replace("agents = 22", "agents = 22\nblend = \"mixed\""),
+        &["agent_group[0].blend = \"mixed\"", "skill_order"],
+    );
+    assert_msg(
+        &GOOD.replace(
+            "max_abandon_rate = 0.05",
+            "max_abandon_rate = 0.05, continuity = 99.5",
+        ),
+        &["service[0].targets.continuity = 99.5"],
+    );
+}

@@ -290,7 +290,7 @@ fn cmd_compare(a: args::CompareArgs) -> Result<(), CliError> {
             crate::stats::Kpi::from_name(name).ok_or_else(|| {
                 CliError::input(format!(
                     "--fail-if-worse {name}: unknown KPI (one of {})",
-                    crate::stats::Kpi::CALL_KPIS
+                    crate::stats::Kpi::SERVICE_KPIS
                         .iter()
                         .map(|k| k.name())
                         .collect::<Vec<_>>()

@@ -30,6 +30,8 @@ pub enum Stream {
     DayFactor = 4,
     /// Routing and other per-call decisions of a call type.
     Decisions = 5,
+    /// Failures and repairs of an application (source: the outage's name).
+    Outages = 6,
 }
 
 /// SplitMix64 finaliser (Steele, Lea, Flood 2014): a bijective mixer.

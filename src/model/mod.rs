@@ -5,16 +5,20 @@
 //! Routing follows the two decisions of the field's reference designs: when a
 //! call arrives, the router looks for an idle agent in the groups that have
 //! the call type as a skill, preferring groups where it is a higher skill
-//! (specialists first, then by group order); if none is idle the call waits in
+//! (specialists first: then groups with fewer skills, then file order); if
+//! none is idle the call waits in
 //! its call type's FIFO queue. When an agent frees up (or a shift starts), it
 //! takes the head of the first non-empty queue in its own skill order.
+//! Both decisions have an alternative in `[routing]`: arriving calls can go
+//! to the least busy group (load balancing), and freed agents can take the
+//! call that has waited longest within the highest priority class.
 
 pub mod dist;
 pub mod sim;
 
 use crate::calendar::DAY_S;
 use crate::engine::stable_hash;
-use crate::scenario::{AtClose, Scenario};
+use crate::scenario::{AtClose, OutageEffect, Routing, Scenario};
 pub use dist::Sampler;
 
 /// A constant-rate stretch of a day during which a call type's demand arrives.
@@ -89,6 +93,27 @@ pub struct GroupModel {
     pub available: Vec<u32>,
     /// Factor on handling times.
     pub handling_factor: f64,
+    /// Ends of the tiers of `skills`: skills in one tier share the deferred
+    /// rank (with `calls_first`) and the priority class; the longest-waiting
+    /// policy compares queues within a tier only.
+    pub tiers: Vec<u16>,
+}
+
+/// An application whose outages stop work on some call types, compiled.
+#[derive(Debug, Clone)]
+pub struct OutageModel {
+    /// Stable hash of the name: the source id of its random stream.
+    pub key: u64,
+    /// Service whose continuity it affects.
+    pub service: usize,
+    /// Affected call types.
+    pub call_types: Vec<u16>,
+    /// Effect.
+    pub effect: OutageEffect,
+    /// Random failures: (mean up time, mean repair time), seconds.
+    pub random: Option<(f64, f64)>,
+    /// Scheduled outages, (start, end) in seconds from the horizon start, sorted.
+    pub scheduled: Vec<(f64, f64)>,
 }
 
 /// A service, compiled.
@@ -101,6 +126,9 @@ pub struct ServiceModel {
     /// Closing instants of each day at which waiting callers are dropped;
     /// empty unless `at_close = "drop"`.
     pub drops: Vec<Vec<f64>>,
+    /// Each day's last closing instant (seconds after midnight), when the
+    /// service opens that day: where the backlog at close is measured.
+    pub day_close: Vec<Option<f64>>,
 }
 
 impl ServiceModel {
@@ -177,6 +205,10 @@ pub struct Center {
     pub warmup_s: f64,
     /// How long after the horizon's end calls still in the system may finish.
     pub drain_limit_s: f64,
+    /// Routing policies.
+    pub routing: Routing,
+    /// Application outages.
+    pub outages: Vec<OutageModel>,
 }
 
 impl Center {
@@ -195,7 +227,10 @@ impl Center {
             .enumerate()
             .map(|(ci, ct)| {
                 let service = &sc.services[ct.service];
-                let mut routing: Vec<(usize, usize)> = sc
+                // Specialists first: the group where the call type ranks
+                // highest among its skills, then the group with fewer
+                // skills, then file order.
+                let mut routing: Vec<(usize, usize, usize)> = sc
                     .groups
                     .iter()
                     .enumerate()
@@ -203,7 +238,7 @@ impl Center {
                         g.skills
                             .iter()
                             .position(|&s| s == ci)
-                            .map(|rank| (rank, gi))
+                            .map(|rank| (rank, g.skills.len(), gi))
                     })
                     .collect();
                 routing.sort_unstable();
@@ -239,7 +274,7 @@ impl Center {
                     patience: ct.patience.as_ref().map(Sampler::new),
                     deterministic: ct.process == crate::scenario::ArrivalProcess::Deterministic,
                     days: day_plans,
-                    routing: routing.into_iter().map(|(_, g)| g as u16).collect(),
+                    routing: routing.into_iter().map(|(_, _, g)| g as u16).collect(),
                     day_factor,
                     handling_factor: dates.iter().map(|&d| ct.handling_factor(d)).collect(),
                     closed_retry: ct
@@ -279,18 +314,31 @@ impl Center {
             .groups
             .iter()
             .map(|g| {
-                // Voice first (deferred channels fill idle time), then
-                // priority class, then the group's own order.
+                // Voice first (deferred channels fill idle time) unless the
+                // group blends them in skill order, then priority class,
+                // then the group's own order.
                 let mut skills: Vec<(bool, i32, usize, u16)> = g
                     .skills
                     .iter()
                     .enumerate()
                     .map(|(rank, &c)| {
                         let ct = &sc.call_types[c];
-                        (ct.channel.is_deferred(), -ct.priority, rank, c as u16)
+                        (
+                            g.calls_first && ct.channel.is_deferred(),
+                            -ct.priority,
+                            rank,
+                            c as u16,
+                        )
                     })
                     .collect();
                 skills.sort_unstable();
+                let tiers = (1..=skills.len())
+                    .filter(|&i| {
+                        i == skills.len()
+                            || (skills[i].0, skills[i].1) != (skills[i - 1].0, skills[i - 1].1)
+                    })
+                    .map(|i| i as u16)
+                    .collect();
                 let scheduled: Vec<u32> = dates
                     .iter()
                     .flat_map(|d| g.staffing[d.weekday().index()].iter().copied())
@@ -300,6 +348,7 @@ impl Center {
                     available: scheduled.iter().map(|&n| g.available(n)).collect(),
                     scheduled,
                     handling_factor: g.handling_factor,
+                    tiers,
                 }
             })
             .collect();
@@ -328,7 +377,12 @@ impl Center {
                             .collect(),
                     })
                     .collect();
+                let day_close = open
+                    .iter()
+                    .map(|r| r.last().map(|&(_, e)| f64::from(e)))
+                    .collect();
                 ServiceModel {
+                    day_close,
                     call_types: (0..sc.call_types.len())
                         .filter(|&c| sc.call_types[c].service == si)
                         .map(|c| c as u16)
@@ -347,6 +401,30 @@ impl Center {
             days,
             warmup_s: sc.run.warmup_s,
             drain_limit_s: DAY_S,
+            routing: sc.routing,
+            outages: sc
+                .outages
+                .iter()
+                .map(|o| {
+                    let mut scheduled: Vec<(f64, f64)> = o
+                        .scheduled
+                        .iter()
+                        .map(|&(date, a, b)| {
+                            let base = date.days_since(h.start) as f64 * DAY_S;
+                            (base + f64::from(a), base + f64::from(b))
+                        })
+                        .collect();
+                    scheduled.sort_by(|x, y| x.0.total_cmp(&y.0));
+                    OutageModel {
+                        key: stable_hash(&o.name),
+                        service: o.service,
+                        call_types: o.call_types.iter().map(|&c| c as u16).collect(),
+                        effect: o.effect,
+                        random: o.random,
+                        scheduled,
+                    }
+                })
+                .collect(),
         }
     }
 

@@ -15,6 +15,7 @@ use rand_distr::{Distribution, Exp1};
 use super::Center;
 use crate::calendar::DAY_S;
 use crate::engine::{EventQueue, Rng, Stream, stream};
+use crate::scenario::{AgentSelection, CallSelection, OutageEffect};
 use crate::stats::cells::{CallCell, Tallies};
 
 /// Everything that happens in the simulated center, except first arrivals of
@@ -59,6 +60,15 @@ pub enum Event {
         /// Items in the pack.
         size: u32,
     },
+    /// An outage starts (`start`) or ends.
+    Outage {
+        /// Outage index.
+        outage: u16,
+        /// True when it starts.
+        start: bool,
+    },
+    /// A service's last closing of the day: the backlog is measured.
+    DayClose(u16),
 }
 
 /// Marks an item that belongs to no pack.
@@ -174,6 +184,16 @@ pub struct Replication<'c> {
     rng_decisions: Vec<Rng>,
     next_caller: u32,
     packs: Vec<PackState>,
+    /// Outages on, per service, and since when the service is down.
+    down: Vec<u32>,
+    down_since: Vec<f64>,
+    /// No-answer outages on, per call type.
+    blocked: Vec<u32>,
+    /// Periods of no-completion outages of the replication, per call type
+    /// (sorted, disjoint).
+    no_completion: Vec<Vec<(f64, f64)>>,
+    /// Scratch list of one outage's periods.
+    outage_plan: Vec<(f64, f64)>,
     trace: Option<Vec<CallRecord>>,
     /// The replication's statistics.
     pub tallies: Tallies,
@@ -210,8 +230,13 @@ impl<'c> Replication<'c> {
             rng_decisions: vec![dummy; n_ct],
             next_caller: 0,
             packs: Vec::new(),
+            down: vec![0; center.services.len()],
+            down_since: vec![0.0; center.services.len()],
+            blocked: vec![0; n_ct],
+            no_completion: vec![Vec::new(); n_ct],
+            outage_plan: Vec::new(),
             trace: None,
-            tallies: Tallies::new(n_ct, n_g, center.n_intervals()),
+            tallies: Tallies::new(n_ct, n_g, center.services.len(), center.n_intervals()),
             events_handled: 0,
         }
     }
@@ -262,6 +287,67 @@ impl<'c> Replication<'c> {
         self.packs.clear();
         if let Some(t) = &mut self.trace {
             t.clear();
+        }
+        self.down.fill(0);
+        self.blocked.fill(0);
+        self.no_completion.iter_mut().for_each(Vec::clear);
+        self.plan_outages(seed, replication);
+    }
+
+    /// Draws the periods of every outage for the whole run and schedules
+    /// their start and end events. Random failures form an alternating
+    /// renewal process with exponential up and repair times, started in its
+    /// stationary state, so the expected down share of any stretch of time is
+    /// exactly MTTR / (MTBF + MTTR).
+    fn plan_outages(&mut self, seed: u64, replication: u32) {
+        let c = self.c;
+        let end = c.end_s() + c.drain_limit_s;
+        for (o, m) in c.outages.iter().enumerate() {
+            let plan = &mut self.outage_plan;
+            plan.clear();
+            plan.extend(m.scheduled.iter().copied());
+            if let Some((up, repair)) = m.random {
+                let mut rng = stream(seed, replication, m.key, Stream::Outages);
+                let mut down = rng.random::<f64>() < repair / (up + repair);
+                let mut t = 0.0;
+                while t < end {
+                    let e: f64 = rng.sample(Exp1);
+                    let d = e * if down { repair } else { up };
+                    if down {
+                        plan.push((t, (t + d).min(end)));
+                    }
+                    t += d;
+                    down = !down;
+                }
+            }
+            plan.sort_by(|a, b| a.0.total_cmp(&b.0));
+            merge_periods(plan);
+            for &(a, b) in plan.iter() {
+                let outage = o as u16;
+                self.events.push(
+                    a,
+                    Event::Outage {
+                        outage,
+                        start: true,
+                    },
+                );
+                self.events.push(
+                    b,
+                    Event::Outage {
+                        outage,
+                        start: false,
+                    },
+                );
+            }
+            if m.effect == OutageEffect::NoCompletion {
+                for &ct in &m.call_types {
+                    self.no_completion[ct as usize].extend_from_slice(plan);
+                }
+            }
+        }
+        for v in &mut self.no_completion {
+            v.sort_by(|a, b| a.0.total_cmp(&b.0));
+            merge_periods(v);
         }
     }
 
@@ -321,6 +407,13 @@ impl<'c> Replication<'c> {
                 Event::Abandon { slot, generation } => self.on_abandon(now, slot, generation),
                 Event::IntervalStart(k) => self.on_interval_start(now, k as usize),
                 Event::Close(s) => self.on_close(now, s as usize),
+                Event::Outage { outage, start } => self.on_outage(now, outage as usize, start),
+                Event::DayClose(s) => self.on_day_close(now, s as usize),
+            }
+        }
+        for s in 0..self.down.len() {
+            if self.down[s] > 0 {
+                self.credit_down(s, self.down_since[s], f64::INFINITY);
             }
         }
         self.tallies.unfinished = f64::from(self.waiting_total);
@@ -604,9 +697,16 @@ impl<'c> Replication<'c> {
             resolved,
         };
         let c = self.c;
-        for &g in &c.call_types[ct].routing {
-            let g = g as usize;
-            if self.staffed[g] > self.busy[g] {
+        if self.blocked[ct] == 0 {
+            let routing = &c.call_types[ct].routing;
+            let chosen = match c.routing.agent_selection {
+                AgentSelection::SpecialistsFirst => routing
+                    .iter()
+                    .map(|&g| g as usize)
+                    .find(|&g| self.staffed[g] > self.busy[g]),
+                AgentSelection::LeastBusy => self.least_busy(routing),
+            };
+            if let Some(g) = chosen {
                 self.start_service(now, g, &call);
                 return;
             }
@@ -658,7 +758,14 @@ impl<'c> Replication<'c> {
             .map_or(0.0, |w| w.sample(&mut self.rng_decisions[ct]));
         let wait = now - call.arrival;
         let (threshold, hw) = (model.threshold_s, model.handled_within_s);
+        let end = now + handling;
+        // A call that would end while a no-completion outage is on is not resolved.
+        let failed = in_periods(&self.no_completion[ct], end);
+        let resolved = call.resolved && !failed;
         if let Some(cc) = self.call_cell(ct, call.cell) {
+            if failed {
+                cc.not_completed += 1.0;
+            }
             cc.answered += 1.0;
             cc.wait_answered_s += wait;
             cc.handling_s += handling;
@@ -668,14 +775,13 @@ impl<'c> Replication<'c> {
             if handling <= hw {
                 cc.handled_within += 1.0;
             }
-            if call.resolved {
+            if resolved {
                 cc.resolved += 1.0;
             }
         }
         if let Some(cc) = self.call_cell(ct, call.first_cell) {
             cc.callers_answered += 1.0;
         }
-        let end = now + handling;
         if model.target_working_s.is_finite() {
             let svc = &c.services[model.service];
             if svc.working_seconds(call.arrival, end) <= model.target_working_s
@@ -687,9 +793,7 @@ impl<'c> Replication<'c> {
         if call.pack != NO_PACK {
             self.complete_pack_item(call.pack as usize, end);
         }
-        if !call.resolved
-            && let Some(to) = model.escalate_to
-        {
+        if !resolved && let Some(to) = model.escalate_to {
             if let Some(cc) = self.call_cell(ct, call.cell) {
                 cc.escalated += 1.0;
             }
@@ -763,30 +867,92 @@ impl<'c> Replication<'c> {
         None
     }
 
+    /// Among `groups`, the one with an idle agent and the lowest share of
+    /// busy agents (the first such in routing order on ties).
+    fn least_busy(&self, groups: &[u16]) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for &g in groups {
+            let g = g as usize;
+            let (busy, staffed) = (u64::from(self.busy[g]), u64::from(self.staffed[g]));
+            if staffed <= busy {
+                continue;
+            }
+            let better = best.is_none_or(|b| {
+                busy * u64::from(self.staffed[b]) < u64::from(self.busy[b]) * staffed
+            });
+            if better {
+                best = Some(g);
+            }
+        }
+        best
+    }
+
+    /// Arrival instant of the first caller of `ct`'s queue still waiting
+    /// (abandoned callers at the head are removed on the way).
+    fn head_arrival(&mut self, ct: usize) -> f64 {
+        while let Some(&slot) = self.queues[ct].front() {
+            let s = self.slots[slot as usize];
+            if !s.abandoned {
+                return s.arrival;
+            }
+            self.queues[ct].pop_front();
+            self.free_slot(slot);
+        }
+        f64::INFINITY
+    }
+
+    /// The call type whose waiting call group `g` takes next, if any.
+    fn next_call_type(&mut self, g: usize) -> Option<usize> {
+        let c = self.c;
+        let grp = &c.groups[g];
+        let ready = |r: &Self, ct: usize| r.waiting[ct] > 0 && r.blocked[ct] == 0;
+        match c.routing.call_selection {
+            CallSelection::Priority => grp
+                .skills
+                .iter()
+                .map(|&ct| ct as usize)
+                .find(|&ct| ready(self, ct)),
+            CallSelection::LongestWaiting => {
+                let mut start = 0;
+                for &end in &grp.tiers {
+                    let mut best: Option<(f64, usize)> = None;
+                    for &ct in &grp.skills[start..end as usize] {
+                        let ct = ct as usize;
+                        if ready(self, ct) {
+                            let t = self.head_arrival(ct);
+                            if best.is_none_or(|(b, _)| t < b) {
+                                best = Some((t, ct));
+                            }
+                        }
+                    }
+                    if let Some((_, ct)) = best {
+                        return Some(ct);
+                    }
+                    start = end as usize;
+                }
+                None
+            }
+        }
+    }
+
     /// Gives an agent of group `g` the next waiting call, if any. Returns
     /// whether a call was taken.
     fn dispatch(&mut self, now: f64, g: usize) -> bool {
-        let c = self.c;
-        for &ct in &c.groups[g].skills {
-            let ct = ct as usize;
-            if self.waiting[ct] > 0
-                && let Some(s) = self.pop_waiting(ct)
-            {
-                let call = Caller {
-                    arrival: s.arrival,
-                    work: s.work,
-                    cell: s.cell,
-                    pack: s.pack,
-                    first_cell: s.first_cell,
-                    caller: s.caller,
-                    call_type: s.call_type,
-                    resolved: s.resolved,
-                };
-                self.start_service(now, g, &call);
-                return true;
-            }
-        }
-        false
+        let Some(s) = self.next_call_type(g).and_then(|ct| self.pop_waiting(ct)) else {
+            return false;
+        };
+        let call = Caller {
+            arrival: s.arrival,
+            work: s.work,
+            cell: s.cell,
+            pack: s.pack,
+            first_cell: s.first_cell,
+            caller: s.caller,
+            call_type: s.call_type,
+            resolved: s.resolved,
+        };
+        self.start_service(now, g, &call);
+        true
     }
 
     fn on_service_end(&mut self, now: f64, g: usize, _ct: usize) {
@@ -860,8 +1026,80 @@ impl<'c> Replication<'c> {
         let c = self.c;
         for &ct in &c.services[service].call_types {
             let ct = ct as usize;
+            // Deferred items are never dropped: they are the backlog.
+            if c.call_types[ct].deferred {
+                continue;
+            }
             while let Some(s) = self.pop_waiting(ct) {
                 self.record_abandon(now, &s);
+            }
+        }
+    }
+
+    /// An outage starts or ends. While a no-answer outage is on, its call
+    /// types are neither answered nor taken from their queues; when it ends,
+    /// idle agents take the calls that waited.
+    fn on_outage(&mut self, now: f64, o: usize, start: bool) {
+        let c = self.c;
+        let m = &c.outages[o];
+        let s = m.service;
+        let no_answer = m.effect == OutageEffect::NoAnswer;
+        if start {
+            if self.down[s] == 0 {
+                self.down_since[s] = now;
+            }
+            self.down[s] += 1;
+            if no_answer {
+                for &ct in &m.call_types {
+                    self.blocked[ct as usize] += 1;
+                }
+            }
+            return;
+        }
+        self.down[s] -= 1;
+        if self.down[s] == 0 {
+            self.credit_down(s, self.down_since[s], now);
+        }
+        if no_answer {
+            for &ct in &m.call_types {
+                self.blocked[ct as usize] -= 1;
+            }
+            for g in 0..c.groups.len() {
+                while self.staffed[g] > self.busy[g] && self.dispatch(now, g) {}
+            }
+        }
+    }
+
+    /// Credits the opening time of service `s` between `a` and `b` (clipped
+    /// to the counted horizon) as down time, interval by interval.
+    fn credit_down(&mut self, s: usize, a: f64, b: f64) {
+        let c = self.c;
+        let (a, b) = (a.max(c.warmup_s), b.min(c.end_s()));
+        if b <= a {
+            return;
+        }
+        let i = c.interval_s;
+        let first = (a / i) as usize;
+        let last = ((b / i).ceil() as usize).min(c.n_intervals());
+        for k in first..last {
+            let (x, y) = (a.max(k as f64 * i), b.min((k + 1) as f64 * i));
+            if y > x {
+                self.tallies.services[s][k].down_s += c.services[s].working_seconds(x, y);
+            }
+        }
+    }
+
+    /// A service's last closing of the day: the items still waiting are its
+    /// backlog, credited to the interval that ends at the closing.
+    fn on_day_close(&mut self, now: f64, s: usize) {
+        let c = self.c;
+        let cell = self.cell_of((now - 1e-6).max(0.0));
+        for &ct in &c.services[s].call_types {
+            let ct = ct as usize;
+            let waiting = f64::from(self.waiting[ct]);
+            if let Some(cc) = self.call_cell(ct, cell) {
+                cc.backlog_at_close += waiting;
+                cc.closings += 1.0;
             }
         }
     }
@@ -883,10 +1121,15 @@ impl<'c> Replication<'c> {
                 self.present_area[g] = 0.0;
             }
         }
-        // A new day: schedule the closings that drop waiting callers.
+        // A new day: schedule the closings (the backlog is measured before
+        // waiting callers are dropped).
         if k % c.intervals_per_day == 0 && k < n {
             let day = k / c.intervals_per_day;
             for (s, svc) in c.services.iter().enumerate() {
+                if let Some(t) = svc.day_close[day] {
+                    self.events
+                        .push(day as f64 * DAY_S + t, Event::DayClose(s as u16));
+                }
                 for &t in &svc.drops[day] {
                     self.events
                         .push(day as f64 * DAY_S + t, Event::Close(s as u16));
@@ -907,6 +1150,15 @@ impl<'c> Replication<'c> {
         // Staffing of the new interval. Agents whose shift ends finish their
         // call first: they leave when it ends (see `on_service_end`).
         let counted = (k + 1) as f64 * c.interval_s - (k as f64 * c.interval_s).max(c.warmup_s);
+        if k < n && counted > 0.0 {
+            let (a, b) = (
+                (k as f64 * c.interval_s).max(c.warmup_s),
+                (k + 1) as f64 * c.interval_s,
+            );
+            for (s, svc) in c.services.iter().enumerate() {
+                self.tallies.services[s][k].open_s += svc.working_seconds(a, b);
+            }
+        }
         for g in 0..c.groups.len() {
             if k < n && counted > 0.0 {
                 self.tallies.groups[g][k].scheduled_s += f64::from(c.scheduled(g, k)) * counted;
@@ -923,5 +1175,44 @@ impl<'c> Replication<'c> {
         if k < n || (active && next <= c.end_s() + c.drain_limit_s) {
             self.events.push(next, Event::IntervalStart((k + 1) as u32));
         }
+    }
+}
+
+/// Merges sorted periods that overlap or touch, in place.
+fn merge_periods(v: &mut Vec<(f64, f64)>) {
+    let mut out = 0;
+    for i in 0..v.len() {
+        if out > 0 && v[i].0 <= v[out - 1].1 {
+            v[out - 1].1 = v[out - 1].1.max(v[i].1);
+        } else {
+            v[out] = v[i];
+            out += 1;
+        }
+    }
+    v.truncate(out);
+}
+
+/// Whether `t` falls in one of the sorted, disjoint `periods`.
+#[inline]
+fn in_periods(periods: &[(f64, f64)], t: f64) -> bool {
+    if periods.is_empty() {
+        return false;
+    }
+    let i = periods.partition_point(|&(a, _)| a <= t);
+    i > 0 && t < periods[i - 1].1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_merge_and_contain() {
+        let mut v = vec![(0.0, 2.0), (1.0, 3.0), (3.0, 4.0), (6.0, 7.0)];
+        merge_periods(&mut v);
+        assert_eq!(v, vec![(0.0, 4.0), (6.0, 7.0)]);
+        assert!(in_periods(&v, 0.0) && in_periods(&v, 3.5) && in_periods(&v, 6.5));
+        assert!(!in_periods(&v, 4.0) && !in_periods(&v, 5.0) && !in_periods(&v, 7.0));
+        assert!(!in_periods(&[], 1.0));
     }
 }

@@ -91,6 +91,8 @@ pub struct Targets {
     pub handled_within_share: Option<f64>,
     /// Target share of answered calls resolved at first contact.
     pub first_contact_resolution: Option<f64>,
+    /// Target share of opening hours with no outage of the service.
+    pub continuity: Option<f64>,
 }
 
 /// A service: opening hours per weekday and targets.
@@ -370,6 +372,8 @@ pub struct AgentGroup {
     pub shrinkage: f64,
     /// Factor on the handling times of this group.
     pub handling_factor: f64,
+    /// Whether deferred items wait until no voice call of the group waits.
+    pub calls_first: bool,
 }
 
 impl AgentGroup {
@@ -398,6 +402,65 @@ pub struct Scenario {
     pub groups: Vec<AgentGroup>,
     /// Reporting windows.
     pub windows: Vec<Window>,
+    /// Routing policies.
+    pub routing: Routing,
+    /// Application outages.
+    pub outages: Vec<Outage>,
+}
+
+/// Which group an arriving call goes to when several have an idle agent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AgentSelection {
+    /// The group where the call type ranks highest among its skills, then file order.
+    #[default]
+    SpecialistsFirst,
+    /// The group with the lowest share of busy agents (load balancing).
+    LeastBusy,
+}
+
+/// Which waiting call a freed agent takes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CallSelection {
+    /// Highest priority class, then the group's skill order.
+    #[default]
+    Priority,
+    /// Highest priority class, then the call that has waited longest.
+    LongestWaiting,
+}
+
+/// Routing policies of the center.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Routing {
+    /// Arriving calls.
+    pub agent_selection: AgentSelection,
+    /// Freed agents.
+    pub call_selection: CallSelection,
+}
+
+/// What an outage stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutageEffect {
+    /// Calls of the affected types are not answered while it lasts.
+    NoAnswer,
+    /// Calls are answered, but one that would end while it lasts is not resolved.
+    NoCompletion,
+}
+
+/// An application whose outages stop work on some call types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outage {
+    /// Unique name.
+    pub name: String,
+    /// Index into [`Scenario::services`].
+    pub service: usize,
+    /// Affected call types (indices into [`Scenario::call_types`]).
+    pub call_types: Vec<usize>,
+    /// Effect.
+    pub effect: OutageEffect,
+    /// Random failures: (mean time between failures, mean time to repair), seconds.
+    pub random: Option<(f64, f64)>,
+    /// Scheduled outages: (date, from, to), seconds after midnight.
+    pub scheduled: Vec<(Date, u32, u32)>,
 }
 
 /// A reporting window: KPIs pooled over some intervals of some weekdays.

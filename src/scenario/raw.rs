@@ -36,6 +36,59 @@ pub struct RawScenario {
     /// (e.g. Monday 08:00-10:00).
     #[serde(default, rename = "window")]
     pub windows: Vec<RawWindow>,
+    /// Routing policies: which group an arriving call goes to, which waiting
+    /// call a freed agent takes.
+    pub routing: Option<RawRouting>,
+    /// Application outages, random or scheduled.
+    #[serde(default, rename = "outage")]
+    pub outages: Vec<RawOutage>,
+}
+
+/// `[routing]`: the router's two decisions.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRouting {
+    /// Arriving call, several groups with idle agents: `"specialists_first"`
+    /// (default: the group where the call type ranks highest among its
+    /// skills, then file order) or `"least_busy"` (the group with the lowest
+    /// share of busy agents).
+    pub agent_selection: Option<String>,
+    /// Freed agent, several queues waiting: `"priority"` (default: priority
+    /// class, then the group's skill order) or `"longest_waiting"` (priority
+    /// class, then the call that has waited longest).
+    pub call_selection: Option<String>,
+}
+
+/// `[[outage]]`: an application whose failures stop work on some call types.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutage {
+    /// Unique name (also the source of its random stream).
+    pub name: String,
+    /// The service whose continuity it affects.
+    pub service: String,
+    /// Call types that need the application (default: every call type of the service).
+    pub call_types: Option<Vec<String>>,
+    /// `"no_answer"` (default: calls wait until the application is back) or
+    /// `"no_completion"` (calls are answered, but a call that would end while
+    /// it is down is not resolved: it escalates if its call type does).
+    pub effect: Option<String>,
+    /// Random failures: mean time between failures, hours of calendar time.
+    pub mtbf_hours: Option<f64>,
+    /// Random failures: mean time to repair, minutes.
+    pub mttr_minutes: Option<f64>,
+    /// Scheduled outages, each `{ date = 2025-03-04, hours = "10:00-11:30" }`.
+    pub scheduled: Option<Vec<RawScheduledOutage>>,
+}
+
+/// A scheduled outage.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScheduledOutage {
+    /// Date.
+    pub date: Datetime,
+    /// Hours, `HH:MM-HH:MM`.
+    pub hours: String,
 }
 
 /// `[[window]]`: a reporting window.
@@ -127,6 +180,8 @@ pub struct RawTargets {
     pub handled_within_share: Option<f64>,
     /// Target share of answered calls resolved at first contact.
     pub first_contact_resolution: Option<f64>,
+    /// Target share of opening hours with every application of the service available.
+    pub continuity: Option<f64>,
 }
 
 /// New opening hours from a date on.
@@ -360,4 +415,8 @@ pub struct RawAgentGroup {
     pub shrinkage: Option<f64>,
     /// Factor on the handling times of this group's agents (e.g. 1.2 while learning); default 1.
     pub handling_factor: Option<f64>,
+    /// Deferred items (e-mail, cases, outbound): `"calls_first"` (default:
+    /// taken only when none of the group's voice calls waits) or
+    /// `"skill_order"` (ranked among the skills like any call).
+    pub blend: Option<String>,
 }

@@ -7,12 +7,13 @@ use std::fmt::Display;
 use super::error::{Issue, ScenarioError, line_col};
 use super::locate::Locator;
 use super::raw::{
-    NumOrList, PerWeekday, RawAgentGroup, RawArrivals, RawCallType, RawDist, RawScenario,
-    RawService,
+    NumOrList, PerWeekday, RawAgentGroup, RawArrivals, RawCallType, RawDist, RawOutage, RawRouting,
+    RawScenario, RawService,
 };
 use super::{
-    AgentGroup, ArrivalProcess, AtClose, CallType, ClosedHours, DurationDist, HandlingEffect,
-    Horizon, Redial, RunSettings, Scenario, Service, Targets, VolumeFactor,
+    AgentGroup, AgentSelection, ArrivalProcess, AtClose, CallSelection, CallType, ClosedHours,
+    DurationDist, HandlingEffect, Horizon, Outage, OutageEffect, Redial, Routing, RunSettings,
+    Scenario, Service, Targets, VolumeFactor,
 };
 use crate::calendar::{Date, parse_clock, parse_hours, parse_weekday_set};
 
@@ -317,12 +318,25 @@ pub fn validate(
                 100.0,
             )
             .unwrap_or(1.0);
+        let calls_first = match g.blend.as_deref() {
+            None | Some("calls_first") => true,
+            Some("skill_order") => false,
+            Some(other) => {
+                v.err(
+                    &format!("{path}.blend"),
+                    format!("{other:?}"),
+                    "must be \"calls_first\" or \"skill_order\"",
+                );
+                true
+            }
+        };
         groups.push(AgentGroup {
             name: g.name.clone(),
             skills,
             staffing,
             shrinkage,
             handling_factor,
+            calls_first,
         });
     }
     for (i, ct) in raw.call_types.iter().enumerate() {
@@ -365,6 +379,18 @@ pub fn validate(
             });
         }
     }
+    let routing = validate_routing(&mut v, raw.routing.as_ref());
+    check_unique(
+        &mut v,
+        "outage",
+        raw.outages.iter().map(|o| o.name.as_str()),
+    );
+    let outages: Vec<Outage> = raw
+        .outages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| validate_outage(&mut v, i, o, raw, horizon.as_ref()))
+        .collect();
     if let (Some(h), true) = (&horizon, v.issues.is_empty()) {
         let per_day: f64 = call_types
             .iter()
@@ -406,6 +432,189 @@ pub fn validate(
         call_types,
         groups,
         windows,
+        routing,
+        outages,
+    })
+}
+
+fn validate_routing(v: &mut Validator<'_>, r: Option<&RawRouting>) -> Routing {
+    let Some(r) = r else {
+        return Routing::default();
+    };
+    let agent_selection = match r.agent_selection.as_deref() {
+        None | Some("specialists_first") => AgentSelection::SpecialistsFirst,
+        Some("least_busy") => AgentSelection::LeastBusy,
+        Some(other) => {
+            v.err(
+                "routing.agent_selection",
+                format!("{other:?}"),
+                "must be \"specialists_first\" or \"least_busy\"",
+            );
+            AgentSelection::SpecialistsFirst
+        }
+    };
+    let call_selection = match r.call_selection.as_deref() {
+        None | Some("priority") => CallSelection::Priority,
+        Some("longest_waiting") => CallSelection::LongestWaiting,
+        Some(other) => {
+            v.err(
+                "routing.call_selection",
+                format!("{other:?}"),
+                "must be \"priority\" or \"longest_waiting\"",
+            );
+            CallSelection::Priority
+        }
+    };
+    Routing {
+        agent_selection,
+        call_selection,
+    }
+}
+
+fn validate_outage(
+    v: &mut Validator<'_>,
+    i: usize,
+    o: &RawOutage,
+    raw: &RawScenario,
+    horizon: Option<&Horizon>,
+) -> Option<Outage> {
+    let path = format!("outage[{i}]");
+    let service = raw.services.iter().position(|s| s.name == o.service);
+    if service.is_none() {
+        v.err(
+            &format!("{path}.service"),
+            format!("{:?}", o.service),
+            format!(
+                "is not a service name (known: {})",
+                names(raw.services.iter().map(|s| &s.name))
+            ),
+        );
+    }
+    let mut call_types = Vec::new();
+    match &o.call_types {
+        None => {
+            call_types = (0..raw.call_types.len())
+                .filter(|&c| raw.call_types[c].service == o.service)
+                .collect();
+        }
+        Some(list) => {
+            for (k, name) in list.iter().enumerate() {
+                let cp = format!("{path}.call_types[{k}]");
+                match raw.call_types.iter().position(|c| &c.name == name) {
+                    Some(c) if raw.call_types[c].service != o.service => v.err(
+                        &cp,
+                        format!("{name:?}"),
+                        format!(
+                            "belongs to service {:?}, not to the outage's service",
+                            raw.call_types[c].service
+                        ),
+                    ),
+                    Some(c) if call_types.contains(&c) => {
+                        v.err(&cp, format!("{name:?}"), "is listed twice")
+                    }
+                    Some(c) => call_types.push(c),
+                    None => v.err(
+                        &cp,
+                        format!("{name:?}"),
+                        format!(
+                            "is not a call_type name (known: {})",
+                            names(raw.call_types.iter().map(|c| &c.name))
+                        ),
+                    ),
+                }
+            }
+            if list.is_empty() {
+                v.err(
+                    &format!("{path}.call_types"),
+                    "[]",
+                    "an outage must affect at least one call type (omit the field for all of the service's)",
+                );
+            }
+        }
+    }
+    let effect = match o.effect.as_deref() {
+        None | Some("no_answer") => OutageEffect::NoAnswer,
+        Some("no_completion") => OutageEffect::NoCompletion,
+        Some(other) => {
+            v.err(
+                &format!("{path}.effect"),
+                format!("{other:?}"),
+                "must be \"no_answer\" or \"no_completion\"",
+            );
+            OutageEffect::NoAnswer
+        }
+    };
+    let random = match (o.mtbf_hours, o.mttr_minutes) {
+        (None, None) => None,
+        (Some(b), Some(r)) => {
+            let b = v.positive(&format!("{path}.mtbf_hours"), b, 1e6);
+            let r = v.positive(&format!("{path}.mttr_minutes"), r, 1e6);
+            Some((b? * 3600.0, r? * 60.0))
+        }
+        (Some(b), None) => {
+            v.err(
+                &format!("{path}.mtbf_hours"),
+                b,
+                "random failures need both mtbf_hours and mttr_minutes",
+            );
+            None
+        }
+        (None, Some(r)) => {
+            v.err(
+                &format!("{path}.mttr_minutes"),
+                r,
+                "random failures need both mtbf_hours and mttr_minutes",
+            );
+            None
+        }
+    };
+    let mut scheduled = Vec::new();
+    for (k, s) in o.scheduled.iter().flatten().enumerate() {
+        let sp = format!("{path}.scheduled[{k}]");
+        let date = v.date(&format!("{sp}.date"), &s.date);
+        let hours = parse_hours(&s.hours).filter(|h| h.len() == 1);
+        if hours.is_none() {
+            v.err(
+                &format!("{sp}.hours"),
+                format!("{:?}", s.hours),
+                "must be one range HH:MM-HH:MM",
+            );
+        }
+        if let (Some(d), Some(h)) = (date, horizon)
+            && (d < h.start || d > h.date(h.days as usize - 1))
+        {
+            v.err(
+                &format!("{sp}.date"),
+                d,
+                format!(
+                    "is outside the horizon ({} to {})",
+                    h.start,
+                    h.date(h.days as usize - 1)
+                ),
+            );
+        }
+        if let (Some(d), Some(h)) = (date, hours) {
+            scheduled.push((d, h[0].0, h[0].1));
+        }
+    }
+    if random.is_none()
+        && o.scheduled.as_ref().is_none_or(Vec::is_empty)
+        && o.mtbf_hours.is_none()
+        && o.mttr_minutes.is_none()
+    {
+        v.err(
+            &format!("{path}.name"),
+            format!("{:?}", o.name),
+            "an outage needs mtbf_hours and mttr_minutes (random failures), scheduled outages, or both",
+        );
+    }
+    Some(Outage {
+        name: o.name.clone(),
+        service: service?,
+        call_types,
+        effect,
+        random,
+        scheduled,
     })
 }
 
@@ -591,6 +800,9 @@ fn validate_service(v: &mut Validator<'_>, i: usize, s: &RawService) -> Option<S
         first_contact_resolution: t
             .first_contact_resolution
             .and_then(|x| v.prob(&format!("{tp}.first_contact_resolution"), x)),
+        continuity: t
+            .continuity
+            .and_then(|x| v.prob(&format!("{tp}.continuity"), x)),
     };
     if targets.handled_within_share.is_some() && t.handled_within_s.is_none() {
         v.err(

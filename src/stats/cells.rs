@@ -44,6 +44,13 @@ pub struct CallCell {
     pub packs_within: f64,
     /// Callers served by the IVR alone (not offered to the queue).
     pub ivr_served: f64,
+    /// Answered calls not completed because an outage was on when they ended.
+    pub not_completed: f64,
+    /// Sum, over the service's daily closings in this interval, of the items
+    /// waiting at closing time.
+    pub backlog_at_close: f64,
+    /// Daily closings of the service in this interval.
+    pub closings: f64,
 }
 
 impl CallCell {
@@ -69,6 +76,9 @@ impl CallCell {
         self.packs += o.packs;
         self.packs_within += o.packs_within;
         self.ivr_served += o.ivr_served;
+        self.not_completed += o.not_completed;
+        self.backlog_at_close += o.backlog_at_close;
+        self.closings += o.closings;
     }
 }
 
@@ -94,6 +104,25 @@ impl GroupCell {
     }
 }
 
+/// Opening time of one service in one interval, and how much of it an
+/// outage took, seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ServiceCell {
+    /// Opening time.
+    pub open_s: f64,
+    /// Opening time during which at least one outage of the service was on.
+    pub down_s: f64,
+}
+
+impl ServiceCell {
+    /// Adds another cell's times to this one.
+    #[inline]
+    pub fn add(&mut self, o: &ServiceCell) {
+        self.open_s += o.open_s;
+        self.down_s += o.down_s;
+    }
+}
+
 /// Everything one replication records.
 #[derive(Debug, Clone, Default)]
 pub struct Tallies {
@@ -101,16 +130,24 @@ pub struct Tallies {
     pub calls: Vec<Vec<CallCell>>,
     /// `groups[group][interval of the horizon]`.
     pub groups: Vec<Vec<GroupCell>>,
+    /// `services[service][interval of the horizon]`.
+    pub services: Vec<Vec<ServiceCell>>,
     /// Calls still waiting when the simulation stopped (after the drain limit).
     pub unfinished: f64,
 }
 
 impl Tallies {
-    /// Zeroed tallies for `n_call_types` x `n_groups` over `n_intervals`.
-    pub fn new(n_call_types: usize, n_groups: usize, n_intervals: usize) -> Tallies {
+    /// Zeroed tallies for `n_call_types` x `n_groups` x `n_services` over `n_intervals`.
+    pub fn new(
+        n_call_types: usize,
+        n_groups: usize,
+        n_services: usize,
+        n_intervals: usize,
+    ) -> Tallies {
         Tallies {
             calls: vec![vec![CallCell::default(); n_intervals]; n_call_types],
             groups: vec![vec![GroupCell::default(); n_intervals]; n_groups],
+            services: vec![vec![ServiceCell::default(); n_intervals]; n_services],
             unfinished: 0.0,
         }
     }
@@ -123,6 +160,9 @@ impl Tallies {
         self.groups
             .iter_mut()
             .for_each(|v| v.fill(GroupCell::default()));
+        self.services
+            .iter_mut()
+            .for_each(|v| v.fill(ServiceCell::default()));
         self.unfinished = 0.0;
     }
 }

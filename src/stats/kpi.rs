@@ -1,6 +1,6 @@
 //! The KPIs ccsim reports, and how each is computed from a bucket's counters.
 
-use super::cells::{CallCell, GroupCell};
+use super::cells::{CallCell, GroupCell, ServiceCell};
 
 /// A key performance indicator. The order is the order of every output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,6 +49,12 @@ pub enum Kpi {
     PacksWithinTarget,
     /// Callers served by the IVR alone (not offered to the queue).
     IvrServed,
+    /// Answered calls not completed because an outage was on when they ended.
+    NotCompletedOutage,
+    /// Items waiting when the service closes, mean over its closing days.
+    BacklogAtClose,
+    /// Share of opening hours with no outage of the service (services only).
+    Continuity,
     /// Scheduled agent time, hours.
     ScheduledAgentHours,
     /// Agent time spent handling calls, hours.
@@ -59,7 +65,7 @@ pub enum Kpi {
 
 impl Kpi {
     /// Every KPI, in output order.
-    pub const ALL: [Kpi; 25] = [
+    pub const ALL: [Kpi; 28] = [
         Kpi::Offered,
         Kpi::Answered,
         Kpi::Abandoned,
@@ -82,12 +88,15 @@ impl Kpi {
         Kpi::Escalated,
         Kpi::PacksWithinTarget,
         Kpi::IvrServed,
+        Kpi::NotCompletedOutage,
+        Kpi::BacklogAtClose,
+        Kpi::Continuity,
         Kpi::ScheduledAgentHours,
         Kpi::BusyAgentHours,
         Kpi::OvertimeAgentHours,
     ];
-    /// KPIs reported for services and call types.
-    pub const CALL_KPIS: [Kpi; 22] = [
+    /// KPIs reported for services: those of call types and continuity.
+    pub const SERVICE_KPIS: [Kpi; 25] = [
         Kpi::Offered,
         Kpi::Answered,
         Kpi::Abandoned,
@@ -110,6 +119,36 @@ impl Kpi {
         Kpi::Escalated,
         Kpi::PacksWithinTarget,
         Kpi::IvrServed,
+        Kpi::NotCompletedOutage,
+        Kpi::BacklogAtClose,
+        Kpi::Continuity,
+    ];
+    /// KPIs reported for call types.
+    pub const CALL_KPIS: [Kpi; 24] = [
+        Kpi::Offered,
+        Kpi::Answered,
+        Kpi::Abandoned,
+        Kpi::ServiceLevel,
+        Kpi::ServiceLevelOfAnswered,
+        Kpi::ServiceLevelExcludingShortAbandons,
+        Kpi::AbandonRate,
+        Kpi::AsaS,
+        Kpi::MeanWaitAbandonedS,
+        Kpi::MeanHandlingS,
+        Kpi::HandledWithinShare,
+        Kpi::Occupancy,
+        Kpi::FirstContactResolution,
+        Kpi::Callers,
+        Kpi::CallerAnsweredShare,
+        Kpi::CallerAbandonRate,
+        Kpi::AttemptsPerCaller,
+        Kpi::LostWhileClosed,
+        Kpi::DoneWithinTarget,
+        Kpi::Escalated,
+        Kpi::PacksWithinTarget,
+        Kpi::IvrServed,
+        Kpi::NotCompletedOutage,
+        Kpi::BacklogAtClose,
     ];
     /// KPIs reported for agent groups.
     pub const GROUP_KPIS: [Kpi; 4] = [
@@ -146,6 +185,9 @@ impl Kpi {
             Kpi::Escalated => "escalated",
             Kpi::PacksWithinTarget => "packs_within_target_share",
             Kpi::IvrServed => "ivr_served",
+            Kpi::NotCompletedOutage => "not_completed_outage",
+            Kpi::BacklogAtClose => "backlog_at_close",
+            Kpi::Continuity => "continuity",
             Kpi::ScheduledAgentHours => "scheduled_agent_hours",
             Kpi::BusyAgentHours => "busy_agent_hours",
             Kpi::OvertimeAgentHours => "overtime_agent_hours",
@@ -172,6 +214,7 @@ impl Kpi {
                 | Kpi::CallerAbandonRate
                 | Kpi::DoneWithinTarget
                 | Kpi::PacksWithinTarget
+                | Kpi::Continuity
         )
     }
 
@@ -189,6 +232,8 @@ impl Kpi {
                 | Kpi::AttemptsPerCaller
                 | Kpi::LostWhileClosed
                 | Kpi::Escalated
+                | Kpi::NotCompletedOutage
+                | Kpi::BacklogAtClose
         )
     }
 
@@ -203,7 +248,7 @@ fn ratio(a: f64, b: f64) -> f64 {
 }
 
 /// Computes every KPI of one bucket of one replication; NaN where undefined.
-pub fn compute(c: &CallCell, g: &GroupCell) -> [f64; Kpi::COUNT] {
+pub fn compute(c: &CallCell, g: &GroupCell, s: &ServiceCell) -> [f64; Kpi::COUNT] {
     let mut out = [f64::NAN; Kpi::COUNT];
     for k in Kpi::ALL {
         out[k.index()] = match k {
@@ -232,6 +277,9 @@ pub fn compute(c: &CallCell, g: &GroupCell) -> [f64; Kpi::COUNT] {
             Kpi::Escalated => c.escalated,
             Kpi::PacksWithinTarget => ratio(c.packs_within, c.packs),
             Kpi::IvrServed => c.ivr_served,
+            Kpi::NotCompletedOutage => c.not_completed,
+            Kpi::BacklogAtClose => ratio(c.backlog_at_close, c.closings),
+            Kpi::Continuity => 1.0 - ratio(s.down_s, s.open_s),
             Kpi::ScheduledAgentHours => g.scheduled_s / 3600.0,
             Kpi::BusyAgentHours => g.busy_s / 3600.0,
             Kpi::OvertimeAgentHours => (g.present_s - g.scheduled_s).max(0.0) / 3600.0,

@@ -11,7 +11,7 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use super::cells::{CallCell, GroupCell, Tallies};
+use super::cells::{CallCell, GroupCell, ServiceCell, Tallies};
 use super::estimate::{Estimate, TQuantiles, Welford};
 use super::kpi::{Kpi, compute};
 use crate::calendar::{Weekday, format_clock};
@@ -23,6 +23,7 @@ use crate::scenario::Scenario;
 struct Entity {
     call_types: Vec<usize>,
     groups: Vec<usize>,
+    services: Vec<usize>,
 }
 
 /// KPI values of one replication, for every entity and bucket.
@@ -67,18 +68,21 @@ impl SummaryBuilder {
             entities.push(Entity {
                 call_types: cts,
                 groups,
+                services: vec![s],
             });
         }
         for c in 0..sc.call_types.len() {
             entities.push(Entity {
                 call_types: vec![c],
                 groups: serving(&[c]),
+                services: vec![],
             });
         }
         for g in 0..sc.groups.len() {
             entities.push(Entity {
                 call_types: vec![],
                 groups: vec![g],
+                services: vec![],
             });
         }
         let ipd = sc.horizon.intervals_per_day();
@@ -113,9 +117,11 @@ impl SummaryBuilder {
         let mut values = vec![f64::NAN; self.entities.len() * nb * Kpi::COUNT];
         let mut calls = vec![CallCell::default(); nb];
         let mut groups = vec![GroupCell::default(); nb];
+        let mut services = vec![ServiceCell::default(); nb];
         for (e, ent) in self.entities.iter().enumerate() {
             calls.fill(CallCell::default());
             groups.fill(GroupCell::default());
+            services.fill(ServiceCell::default());
             for d in 0..self.days {
                 let w = (self.start_weekday + d) % 7;
                 for i in 0..self.ipd {
@@ -128,20 +134,26 @@ impl SummaryBuilder {
                     for &gi in &ent.groups {
                         g.add(&t.groups[gi][k]);
                     }
+                    let mut sv = ServiceCell::default();
+                    for &si in &ent.services {
+                        sv.add(&t.services[si][k]);
+                    }
                     for b in [w * self.ipd + i, 7 * self.ipd + d, total] {
                         calls[b].add(&c);
                         groups[b].add(&g);
+                        services[b].add(&sv);
                     }
                     for (j, win) in self.windows.iter().enumerate() {
                         if win.days[w] && (win.first_interval..win.end_interval).contains(&i) {
                             calls[total + 1 + j].add(&c);
                             groups[total + 1 + j].add(&g);
+                            services[total + 1 + j].add(&sv);
                         }
                     }
                 }
             }
             for b in 0..nb {
-                let v = compute(&calls[b], &groups[b]);
+                let v = compute(&calls[b], &groups[b], &services[b]);
                 let at = (e * nb + b) * Kpi::COUNT;
                 values[at..at + Kpi::COUNT].copy_from_slice(&v);
             }
@@ -250,7 +262,7 @@ impl SummaryBuilder {
         let mut services = Vec::new();
         for (s, svc) in sc.services.iter().enumerate() {
             let skip = svc.targets.handled_within_s.is_none();
-            let mut es = entity(s, &svc.name, &Kpi::CALL_KPIS, skip);
+            let mut es = entity(s, &svc.name, &Kpi::SERVICE_KPIS, skip);
             es.answered_within_s = Some(svc.targets.answered_within_s);
             services.push(es);
         }
@@ -389,6 +401,9 @@ impl SummaryBuilder {
                 x,
                 true,
             );
+        }
+        if let Some(x) = tg.continuity {
+            add("continuity".into(), Kpi::Continuity, x, true);
         }
         out
     }
