@@ -4,6 +4,7 @@
 #   results/cup-weekday-vs-more-staff/   the same week vs a variant with more operators
 #   results/cup-recommendation/          CUP H1 2025 status quo vs the review's recommendation
 #                                        (priority queue + 07:00 opening) and its two halves
+#   results/cc-recommendation/           Contact Center H1 2025 status quo vs cross-training
 #
 # Usage:
 #   results/regenerate.sh           full runs (the scenarios' own replications and seed)
@@ -40,7 +41,10 @@ fi
   scenarios/cup-priority-queue.toml scenarios/cup-open-7am.toml \
   --out "$out/cup-recommendation" --quiet ${extra[@]+"${extra[@]}"}
 
-for d in cup-weekday cup-weekday-vs-more-staff cup-recommendation; do
+"$bin" report scenarios/cc-2025h1-status-quo.toml scenarios/cc-cross-training.toml \
+  --out "$out/cc-recommendation" --quiet ${extra[@]+"${extra[@]}"}
+
+for d in cup-weekday cup-weekday-vs-more-staff cup-recommendation cc-recommendation; do
   for f in report.md report.html; do
     test -s "$out/$d/$f" || { echo "missing $out/$d/$f" >&2; exit 1; }
   done

@@ -88,3 +88,30 @@ pub fn bin() -> std::process::Command {
 pub fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Runs a shipped scenario file with `replications` replications.
+pub fn run_shipped(file: &str, replications: u32) -> Summary {
+    let sc = Scenario::load(&root().join("scenarios").join(file)).unwrap_or_else(|e| panic!("{e}"));
+    let opts = RunOptions {
+        replications: Some(replications),
+        ..RunOptions::default()
+    };
+    experiment::run(&sc, &opts, None).expect("run").summary
+}
+
+/// Asserts that the service's compliance row `indicator` is within `points`
+/// percentage points of the review's `observed` share.
+pub fn assert_reproduces(s: &Summary, indicator: &str, observed: f64, points: f64) {
+    let row = s.services[0]
+        .compliance
+        .iter()
+        .find(|c| c.indicator == indicator)
+        .unwrap_or_else(|| panic!("no compliance row {indicator:?}"));
+    let gap = (row.value.mean - observed).abs() * 100.0;
+    assert!(
+        gap <= points,
+        "{indicator}: simulated {:.2}%, review {:.2}%",
+        row.value.mean * 100.0,
+        observed * 100.0
+    );
+}

@@ -580,3 +580,17 @@ fn blending_in_skill_order_puts_emails_before_calls() {
     let mail_first = run(&scenario(&text));
     assert!(get(&mail_first, 1, Kpi::AsaS).hi() < get(&calls_first, 1, Kpi::AsaS).lo());
 }
+
+#[test]
+fn the_status_quo_reproduces_the_reviews_figures() {
+    // The review's Contact Center figures, each within 2 points (20
+    // replications of the shipped semester).
+    let s = crate::common::run_shipped("cc-2025h1-status-quo.toml", 20);
+    crate::common::assert_reproduces(&s, "answered within 20 s", 0.8687, 2.0);
+    crate::common::assert_reproduces(&s, "abandoned", 0.0603, 2.0);
+    crate::common::assert_reproduces(&s, "handled within 9 min", 1.0, 2.0);
+    crate::common::assert_reproduces(&s, "resolved at first contact", 1.0, 2.0);
+    // Continuity has no observed figure; the assumed failures (MTBF 400 h,
+    // MTTR 45 min) give 400 / 400.75 in expectation.
+    crate::common::assert_reproduces(&s, "continuity", 400.0 / 400.75, 0.15);
+}

@@ -361,3 +361,14 @@ fn redials_never_reach_a_closed_service() {
         "{answered} + {lost} != {callers}"
     );
 }
+
+#[test]
+fn the_status_quo_reproduces_the_reviews_figures() {
+    // The review's CUP figures, each within 2 points (20 replications of the
+    // shipped semester).
+    let s = crate::common::run_shipped("cup-2025h1-status-quo.toml", 20);
+    crate::common::assert_reproduces(&s, "answered within 20 s", 0.3339, 2.0);
+    crate::common::assert_reproduces(&s, "abandoned", 0.1422, 2.0);
+    crate::common::assert_reproduces(&s, "handled within 4 min", 0.6930, 2.0);
+    crate::common::assert_reproduces(&s, "resolved at first contact", 0.99, 2.0);
+}

@@ -321,7 +321,7 @@ pub fn render_table(r: &SweepResult) -> String {
     let p = |s: &ServiceAtLevel, k: Kpi| {
         s.compliance
             .iter()
-            .find(|c| c.kpi == k.name())
+            .find(|c| c.call_type.is_none() && c.kpi == k.name())
             .map(|c| format!("{:.0}%", c.met_share * 100.0))
             .unwrap_or_else(|| "-".into())
     };

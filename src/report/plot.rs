@@ -234,7 +234,7 @@ pub fn interval_plot(s: &Summary, e: &EntitySummary, k: Kpi) -> LinePlot {
     let target = e
         .compliance
         .iter()
-        .find(|c| c.kpi == k.name())
+        .find(|c| c.call_type.is_none() && c.kpi == k.name())
         .map(|c| c.target * scale(k));
     LinePlot {
         title: format!(
@@ -488,7 +488,7 @@ pub fn heatmap(s: &Summary, e: &EntitySummary, k: Kpi) -> Heatmap {
         target: e
             .compliance
             .iter()
-            .find(|c| c.kpi == k.name())
+            .find(|c| c.call_type.is_none() && c.kpi == k.name())
             .map(|c| c.target * scale(k)),
     }
 }

@@ -22,9 +22,16 @@ pub fn render(s: &Summary, intervals: bool) -> String {
     for svc in &s.services {
         let _ = writeln!(o, "\nService {}", svc.name);
         if !svc.compliance.is_empty() {
+            let w = svc
+                .compliance
+                .iter()
+                .map(|c| c.indicator.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(28);
             let _ = writeln!(
                 o,
-                "  {:<28} {:>22} {:>10} {:>6} {:>9}",
+                "  {:<w$} {:>22} {:>10} {:>6} {:>9}",
                 "indicator", "value", "target", "status", "P(met)"
             );
             for c in &svc.compliance {
@@ -36,7 +43,7 @@ pub fn render(s: &Summary, intervals: bool) -> String {
                 };
                 let _ = writeln!(
                     o,
-                    "  {:<28} {:>22} {:>10} {:>6} {:>8.0}%",
+                    "  {:<w$} {:>22} {:>10} {:>6} {:>8.0}%",
                     c.indicator,
                     fmt_estimate(k, &c.value),
                     target,

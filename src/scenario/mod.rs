@@ -93,6 +93,8 @@ pub struct Targets {
     pub first_contact_resolution: Option<f64>,
     /// Target share of opening hours with no outage of the service.
     pub continuity: Option<f64>,
+    /// Target share of second-level cases resolved by the second level.
+    pub second_level_resolution: Option<f64>,
 }
 
 /// A service: opening hours per weekday and targets.

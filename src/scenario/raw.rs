@@ -182,6 +182,9 @@ pub struct RawTargets {
     pub first_contact_resolution: Option<f64>,
     /// Target share of opening hours with every application of the service available.
     pub continuity: Option<f64>,
+    /// Target share of second-level cases (call types with `channel = "case"`)
+    /// resolved by the second level.
+    pub second_level_resolution: Option<f64>,
 }
 
 /// New opening hours from a date on.

@@ -803,6 +803,9 @@ fn validate_service(v: &mut Validator<'_>, i: usize, s: &RawService) -> Option<S
         continuity: t
             .continuity
             .and_then(|x| v.prob(&format!("{tp}.continuity"), x)),
+        second_level_resolution: t
+            .second_level_resolution
+            .and_then(|x| v.prob(&format!("{tp}.second_level_resolution"), x)),
     };
     if targets.handled_within_share.is_some() && t.handled_within_s.is_none() {
         v.err(

@@ -49,6 +49,9 @@ pub enum Kpi {
     PacksWithinTarget,
     /// Callers served by the IVR alone (not offered to the queue).
     IvrServed,
+    /// Resolved / offered: for a second-level call type, the share of
+    /// escalated cases the second level resolved.
+    ResolvedShare,
     /// Answered calls not completed because an outage was on when they ended.
     NotCompletedOutage,
     /// Items waiting when the service closes, mean over its closing days.
@@ -65,7 +68,7 @@ pub enum Kpi {
 
 impl Kpi {
     /// Every KPI, in output order.
-    pub const ALL: [Kpi; 28] = [
+    pub const ALL: [Kpi; 29] = [
         Kpi::Offered,
         Kpi::Answered,
         Kpi::Abandoned,
@@ -88,6 +91,7 @@ impl Kpi {
         Kpi::Escalated,
         Kpi::PacksWithinTarget,
         Kpi::IvrServed,
+        Kpi::ResolvedShare,
         Kpi::NotCompletedOutage,
         Kpi::BacklogAtClose,
         Kpi::Continuity,
@@ -96,7 +100,7 @@ impl Kpi {
         Kpi::OvertimeAgentHours,
     ];
     /// KPIs reported for services: those of call types and continuity.
-    pub const SERVICE_KPIS: [Kpi; 25] = [
+    pub const SERVICE_KPIS: [Kpi; 26] = [
         Kpi::Offered,
         Kpi::Answered,
         Kpi::Abandoned,
@@ -119,12 +123,13 @@ impl Kpi {
         Kpi::Escalated,
         Kpi::PacksWithinTarget,
         Kpi::IvrServed,
+        Kpi::ResolvedShare,
         Kpi::NotCompletedOutage,
         Kpi::BacklogAtClose,
         Kpi::Continuity,
     ];
     /// KPIs reported for call types.
-    pub const CALL_KPIS: [Kpi; 24] = [
+    pub const CALL_KPIS: [Kpi; 25] = [
         Kpi::Offered,
         Kpi::Answered,
         Kpi::Abandoned,
@@ -147,6 +152,7 @@ impl Kpi {
         Kpi::Escalated,
         Kpi::PacksWithinTarget,
         Kpi::IvrServed,
+        Kpi::ResolvedShare,
         Kpi::NotCompletedOutage,
         Kpi::BacklogAtClose,
     ];
@@ -185,6 +191,7 @@ impl Kpi {
             Kpi::Escalated => "escalated",
             Kpi::PacksWithinTarget => "packs_within_target_share",
             Kpi::IvrServed => "ivr_served",
+            Kpi::ResolvedShare => "resolved_share",
             Kpi::NotCompletedOutage => "not_completed_outage",
             Kpi::BacklogAtClose => "backlog_at_close",
             Kpi::Continuity => "continuity",
@@ -214,6 +221,7 @@ impl Kpi {
                 | Kpi::CallerAbandonRate
                 | Kpi::DoneWithinTarget
                 | Kpi::PacksWithinTarget
+                | Kpi::ResolvedShare
                 | Kpi::Continuity
         )
     }
@@ -277,6 +285,7 @@ pub fn compute(c: &CallCell, g: &GroupCell, s: &ServiceCell) -> [f64; Kpi::COUNT
             Kpi::Escalated => c.escalated,
             Kpi::PacksWithinTarget => ratio(c.packs_within, c.packs),
             Kpi::IvrServed => c.ivr_served,
+            Kpi::ResolvedShare => ratio(c.resolved, c.offered),
             Kpi::NotCompletedOutage => c.not_completed,
             Kpi::BacklogAtClose => ratio(c.backlog_at_close, c.closings),
             Kpi::Continuity => 1.0 - ratio(s.down_s, s.open_s),

@@ -179,18 +179,11 @@ impl SummaryBuilder {
         self.unfinished.push(r.unfinished);
     }
 
-    fn kpis(
-        &self,
-        e: usize,
-        b: usize,
-        list: &[Kpi],
-        skip_handled: bool,
-        t: &mut TQuantiles,
-    ) -> Kpis {
+    fn kpis(&self, e: usize, b: usize, list: &[Kpi], skip: &[Kpi], t: &mut TQuantiles) -> Kpis {
         let at = (e * self.n_buckets() + b) * Kpi::COUNT;
         Kpis(
             list.iter()
-                .filter(|k| !(skip_handled && **k == Kpi::HandledWithinShare))
+                .filter(|k| !skip.contains(k))
                 .map(|&k| (k, self.acc[at + k.index()].estimate(t)))
                 .collect(),
         )
@@ -205,76 +198,90 @@ impl SummaryBuilder {
         let weekdays_present: Vec<bool> = (0..7)
             .map(|w| (0..self.days).any(|d| (self.start_weekday + d) % 7 == w))
             .collect();
-        let mut entity =
-            |e: usize, name: &str, list: &[Kpi], skip_handled: bool| -> EntitySummary {
-                let mut intervals = Vec::new();
-                for (w, present) in weekdays_present.iter().enumerate() {
-                    if !present {
-                        continue;
-                    }
-                    for i in 0..self.ipd {
-                        let b = w * self.ipd + i;
-                        let kpis = self.kpis(e, b, list, skip_handled, &mut t);
-                        let active = kpis.get(Kpi::Offered).is_some_and(|x| x.mean > 0.0)
-                            || kpis
-                                .get(Kpi::ScheduledAgentHours)
-                                .is_some_and(|x| x.mean > 0.0)
-                            || kpis.get(Kpi::Occupancy).is_some_and(|x| x.n > 0);
-                        if active {
-                            intervals.push(IntervalSummary {
-                                weekday: Weekday::from_index(w),
-                                start: format_clock((i * 86_400 / self.ipd) as u32),
-                                days: (0..self.days)
-                                    .filter(|d| (self.start_weekday + d) % 7 == w)
-                                    .count(),
-                                kpis,
-                            });
-                        }
+        let mut entity = |e: usize, name: &str, list: &[Kpi], skip: &[Kpi]| -> EntitySummary {
+            let mut intervals = Vec::new();
+            for (w, present) in weekdays_present.iter().enumerate() {
+                if !present {
+                    continue;
+                }
+                for i in 0..self.ipd {
+                    let b = w * self.ipd + i;
+                    let kpis = self.kpis(e, b, list, skip, &mut t);
+                    let active = kpis.get(Kpi::Offered).is_some_and(|x| x.mean > 0.0)
+                        || kpis
+                            .get(Kpi::ScheduledAgentHours)
+                            .is_some_and(|x| x.mean > 0.0)
+                        || kpis.get(Kpi::Occupancy).is_some_and(|x| x.n > 0);
+                    if active {
+                        intervals.push(IntervalSummary {
+                            weekday: Weekday::from_index(w),
+                            start: format_clock((i * 86_400 / self.ipd) as u32),
+                            days: (0..self.days)
+                                .filter(|d| (self.start_weekday + d) % 7 == w)
+                                .count(),
+                            kpis,
+                        });
                     }
                 }
-                let days = (0..self.days)
-                    .map(|d| DaySummary {
-                        date: sc.horizon.date(d).to_string(),
-                        weekday: sc.horizon.weekday(d),
-                        kpis: self.kpis(e, 7 * self.ipd + d, list, skip_handled, &mut t),
-                    })
-                    .collect();
-                let windows = self
-                    .windows
-                    .iter()
-                    .enumerate()
-                    .map(|(j, w)| WindowSummary {
-                        name: w.name.clone(),
-                        kpis: self.kpis(e, total + 1 + j, list, skip_handled, &mut t),
-                    })
-                    .collect();
-                EntitySummary {
-                    name: name.to_string(),
-                    service: None,
-                    answered_within_s: None,
-                    windows,
-                    kpis: self.kpis(e, total, list, skip_handled, &mut t),
-                    compliance: Vec::new(),
-                    intervals,
-                    days,
-                }
-            };
+            }
+            let days = (0..self.days)
+                .map(|d| DaySummary {
+                    date: sc.horizon.date(d).to_string(),
+                    weekday: sc.horizon.weekday(d),
+                    kpis: self.kpis(e, 7 * self.ipd + d, list, skip, &mut t),
+                })
+                .collect();
+            let windows = self
+                .windows
+                .iter()
+                .enumerate()
+                .map(|(j, w)| WindowSummary {
+                    name: w.name.clone(),
+                    kpis: self.kpis(e, total + 1 + j, list, skip, &mut t),
+                })
+                .collect();
+            EntitySummary {
+                name: name.to_string(),
+                service: None,
+                answered_within_s: None,
+                windows,
+                kpis: self.kpis(e, total, list, skip, &mut t),
+                compliance: Vec::new(),
+                intervals,
+                days,
+            }
+        };
+        // KPIs that mean nothing where their target or mechanism is absent
+        // are left out rather than shown as 0.
+        let skip_of = |handled: bool, target: bool, packs: bool| -> Vec<Kpi> {
+            let mut v = Vec::new();
+            if !handled {
+                v.push(Kpi::HandledWithinShare);
+            }
+            if !target {
+                v.push(Kpi::DoneWithinTarget);
+            }
+            if !packs {
+                v.push(Kpi::PacksWithinTarget);
+            }
+            v
+        };
         let mut services = Vec::new();
         for (s, svc) in sc.services.iter().enumerate() {
-            let skip = svc.targets.handled_within_s.is_none();
-            let mut es = entity(s, &svc.name, &Kpi::SERVICE_KPIS, skip);
+            let skip = skip_of(svc.targets.handled_within_s.is_some(), false, false);
+            let mut es = entity(s, &svc.name, &Kpi::SERVICE_KPIS, &skip);
             es.answered_within_s = Some(svc.targets.answered_within_s);
             services.push(es);
         }
         let mut call_types = Vec::new();
         for (c, ct) in sc.call_types.iter().enumerate() {
             let svc = &sc.services[ct.service];
-            let mut es = entity(
-                n_s + c,
-                &ct.name,
-                &Kpi::CALL_KPIS,
-                svc.targets.handled_within_s.is_none(),
+            let skip = skip_of(
+                svc.targets.handled_within_s.is_some(),
+                ct.target.is_some(),
+                !ct.packs.is_empty(),
             );
+            let mut es = entity(n_s + c, &ct.name, &Kpi::CALL_KPIS, &skip);
             es.service = Some(svc.name.clone());
             es.answered_within_s = Some(svc.targets.answered_within_s);
             call_types.push(es);
@@ -283,14 +290,30 @@ impl SummaryBuilder {
             .groups
             .iter()
             .enumerate()
-            .map(|(g, grp)| entity(n_s + n_c + g, &grp.name, &Kpi::GROUP_KPIS, false))
+            .map(|(g, grp)| entity(n_s + n_c + g, &grp.name, &Kpi::GROUP_KPIS, &[]))
             .collect();
         for (s, svc) in sc.services.iter().enumerate() {
             services[s].compliance = self.compliance(s, svc, &services[s].kpis);
             // Targets of the service's deferred call types (e-mail within 9
             // working hours, packs within 4 working hours...).
             for (c, ct) in sc.call_types.iter().enumerate() {
-                let Some(t) = ct.target.filter(|_| ct.service == s) else {
+                if ct.service != s {
+                    continue;
+                }
+                if let (crate::scenario::Channel::Case, Some(x)) =
+                    (ct.channel, svc.targets.second_level_resolution)
+                {
+                    let kpis = call_types[c].kpis.clone();
+                    let what = format!("resolved at second level ({})", ct.name);
+                    services[s].compliance.extend(
+                        self.compliance_of(n_s + c, what, Kpi::ResolvedShare, x, true, &kpis)
+                            .map(|r| Compliance {
+                                call_type: Some(ct.name.clone()),
+                                ..r
+                            }),
+                    );
+                }
+                let Some(t) = ct.target else {
                     continue;
                 };
                 let hours = t.within_working_s / 3600.0;
@@ -309,7 +332,10 @@ impl SummaryBuilder {
                 };
                 let kpis = call_types[c].kpis.clone();
                 if let Some(x) = self.compliance_of(n_s + c, what, kpi, t.share, true, &kpis) {
-                    services[s].compliance.push(x);
+                    services[s].compliance.push(Compliance {
+                        call_type: Some(ct.name.clone()),
+                        ..x
+                    });
                 }
             }
         }
@@ -361,6 +387,7 @@ impl SummaryBuilder {
         Some(Compliance {
             indicator,
             kpi: kpi.name(),
+            call_type: None,
             value,
             target,
             direction: if at_least { ">=" } else { "<=" },
@@ -445,6 +472,10 @@ pub struct Compliance {
     pub indicator: String,
     /// The KPI it reads.
     pub kpi: &'static str,
+    /// The call type whose KPI it reads (deferred channels' targets); absent
+    /// when it reads the service's own figures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_type: Option<String>,
     /// Value over the horizon, mean and CI over replications.
     pub value: Estimate,
     /// The target.
