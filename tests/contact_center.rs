@@ -594,3 +594,48 @@ fn the_status_quo_reproduces_the_reviews_figures() {
     // MTTR 45 min) give 400 / 400.75 in expectation.
     crate::common::assert_reproduces(&s, "continuity", 400.0 / 400.75, 0.15);
 }
+
+#[test]
+fn a_group_learning_a_skill_is_slower_at_it_while_it_learns() {
+    // The front office is cross-trained on technical calls: twice as slow on
+    // them on the first day, the extra time halving every day; the back
+    // office and the front office's general calls are unaffected.
+    let text = cross("[\"general\", \"technical\"]")
+        .replace(
+            "{ dist = \"exponential\", mean_s = 600 }",
+            "{ dist = \"deterministic\", mean_s = 600 }",
+        )
+        .replace(
+            "{ dist = \"exponential\", mean_s = 240 }",
+            "{ dist = \"deterministic\", mean_s = 240 }",
+        )
+        .replace(
+            "agents = 9\n",
+            "agents = 9\nhandling_effects = [{ call_type = \"technical\", from = 2025-01-07, factor = 2.0, training = 2025-01-07, half_life_days = 1 }]\n",
+        );
+    let sc = scenario(&text);
+    let center = Center::new(&sc);
+    let mut rep = Replication::new(&center);
+    rep.enable_trace();
+    rep.run(12, 0);
+    let mut seen = [0usize; 3];
+    for r in rep.trace().unwrap() {
+        let (Some(start), Some(g)) = (r.answered, r.group) else {
+            continue;
+        };
+        let day = (start / 86_400.0) as usize;
+        let expected = match (r.call_type, g, day) {
+            (0, _, _) => 240.0,
+            (1, 1, _) => 600.0,
+            (1, 0, 0) => 1200.0,
+            (1, 0, 1) => 900.0,
+            other => panic!("unexpected {other:?}"),
+        };
+        assert!((r.end - start - expected).abs() < 1e-6, "{r:?}");
+        if r.call_type == 1 && g == 0 {
+            seen[day] += 1;
+        }
+        seen[2] += usize::from(r.call_type == 1 && g == 1);
+    }
+    assert!(seen.iter().all(|&n| n > 10), "{seen:?}");
+}

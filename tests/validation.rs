@@ -374,3 +374,21 @@ fn outages_and_routing_are_checked() {
         &["service[0].targets.continuity = 99.5"],
     );
 }
+
+#[test]
+fn group_handling_effects_name_one_of_the_groups_skills() {
+    assert_msg(
+        &GOOD.replace(
+            "agents = 22",
+            "agents = 22\nhandling_effects = [{ call_type = \"other\", from = 2025-01-06, factor = 1.5 }]",
+        ),
+        &["agent_group[0].handling_effects[0].call_type = \"other\"", "skills"],
+    );
+    assert_msg(
+        &GOOD.replace(
+            "shape = 0.8 }",
+            "shape = 0.8 }\nhandling_effects = [{ call_type = \"calls\", from = 2025-01-06, factor = 1.5 }]",
+        ),
+        &["call_type[0].handling_effects[0].call_type = \"calls\"", "agent_group"],
+    );
+}

@@ -93,6 +93,9 @@ pub struct GroupModel {
     pub available: Vec<u32>,
     /// Factor on handling times.
     pub handling_factor: f64,
+    /// Per call type, the group's handling-time factor of each day (horizon
+    /// plus one day); empty when it is 1 throughout.
+    pub skill_factor: Vec<Vec<f64>>,
     /// Ends of the tiers of `skills`: skills in one tier share the deferred
     /// rank (with `calls_first`) and the priority class; the longest-waiting
     /// policy compares queues within a tier only.
@@ -348,6 +351,17 @@ impl Center {
                     available: scheduled.iter().map(|&n| g.available(n)).collect(),
                     scheduled,
                     handling_factor: g.handling_factor,
+                    skill_factor: (0..sc.call_types.len())
+                        .map(|ct| {
+                            let f: Vec<f64> =
+                                dates.iter().map(|&d| g.handling_factor_on(ct, d)).collect();
+                            if f.iter().all(|&x| x == 1.0) {
+                                Vec::new()
+                            } else {
+                                f
+                            }
+                        })
+                        .collect(),
                     tiers,
                 }
             })

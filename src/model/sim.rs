@@ -751,7 +751,9 @@ impl<'c> Replication<'c> {
         let c = self.c;
         let model = &c.call_types[ct];
         let day = ((now / DAY_S) as usize).min(model.handling_factor.len() - 1);
-        let handling = call.work * model.handling_factor[day] * c.groups[g].handling_factor;
+        let group = &c.groups[g];
+        let learning = group.skill_factor[ct].get(day).copied().unwrap_or(1.0);
+        let handling = call.work * model.handling_factor[day] * group.handling_factor * learning;
         let wrap = model
             .wrap_up
             .as_ref()

@@ -376,9 +376,21 @@ pub struct AgentGroup {
     pub handling_factor: f64,
     /// Whether deferred items wait until no voice call of the group waits.
     pub calls_first: bool,
+    /// Handling-time effects of this group: the call type it applies to
+    /// (`None`: all of its skills) and the effect.
+    pub handling_effects: Vec<(Option<usize>, HandlingEffect)>,
 }
 
 impl AgentGroup {
+    /// Product of the group's handling-time effects on call type `ct` on `date`.
+    pub fn handling_factor_on(&self, ct: usize, date: Date) -> f64 {
+        self.handling_effects
+            .iter()
+            .filter(|(c, _)| c.is_none_or(|c| c == ct))
+            .map(|(_, e)| e.factor_on(date))
+            .product()
+    }
+
     /// Agents available when `scheduled` are scheduled: `round(scheduled * (1 - shrinkage))`.
     pub fn available(&self, scheduled: u32) -> u32 {
         (f64::from(scheduled) * (1.0 - self.shrinkage)).round() as u32

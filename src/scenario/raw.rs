@@ -236,6 +236,10 @@ pub struct RawRedial {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawHandlingEffect {
+    /// In `agent_group.handling_effects` only: the call type it applies to
+    /// (default: every skill of the group), e.g. a call type the group is
+    /// learning.
+    pub call_type: Option<String>,
     /// First date.
     pub from: Datetime,
     /// Last date, inclusive (default: to the end of the horizon).
@@ -418,6 +422,9 @@ pub struct RawAgentGroup {
     pub shrinkage: Option<f64>,
     /// Factor on the handling times of this group's agents (e.g. 1.2 while learning); default 1.
     pub handling_factor: Option<f64>,
+    /// Handling-time factors of this group over dates, for one call type or
+    /// all, with a learning curve (e.g. a skill just learned by cross-training).
+    pub handling_effects: Option<Vec<RawHandlingEffect>>,
     /// Deferred items (e-mail, cases, outbound): `"calls_first"` (default:
     /// taken only when none of the group's voice calls waits) or
     /// `"skill_order"` (ranked among the skills like any call).

@@ -7,8 +7,8 @@ use std::fmt::Display;
 use super::error::{Issue, ScenarioError, line_col};
 use super::locate::Locator;
 use super::raw::{
-    NumOrList, PerWeekday, RawAgentGroup, RawArrivals, RawCallType, RawDist, RawOutage, RawRouting,
-    RawScenario, RawService,
+    NumOrList, PerWeekday, RawAgentGroup, RawArrivals, RawCallType, RawDist, RawHandlingEffect,
+    RawOutage, RawRouting, RawScenario, RawService,
 };
 use super::{
     AgentGroup, AgentSelection, ArrivalProcess, AtClose, CallSelection, CallType, ClosedHours,
@@ -330,6 +330,30 @@ pub fn validate(
                 true
             }
         };
+        let mut handling_effects = Vec::new();
+        for (k, e) in g.handling_effects.iter().flatten().enumerate() {
+            let ep = format!("{path}.handling_effects[{k}]");
+            let ct = match &e.call_type {
+                None => Some(None),
+                Some(name) => match raw.call_types.iter().position(|c| &c.name == name) {
+                    Some(c) if g.skills.contains(name) => Some(Some(c)),
+                    _ => {
+                        v.err(
+                            &format!("{ep}.call_type"),
+                            format!("{name:?}"),
+                            format!(
+                                "is not one of the group's skills ({})",
+                                names(g.skills.iter())
+                            ),
+                        );
+                        None
+                    }
+                },
+            };
+            if let (Some(ct), Some(effect)) = (ct, handling_effect(&mut v, &ep, e)) {
+                handling_effects.push((ct, effect));
+            }
+        }
         groups.push(AgentGroup {
             name: g.name.clone(),
             skills,
@@ -337,6 +361,7 @@ pub fn validate(
             shrinkage,
             handling_factor,
             calls_first,
+            handling_effects,
         });
     }
     for (i, ct) in raw.call_types.iter().enumerate() {
@@ -942,29 +967,14 @@ fn validate_call_type(
     let mut handling_effects = Vec::new();
     for (i, e) in ct.handling_effects.iter().flatten().enumerate() {
         let ep = format!("{path}.handling_effects[{i}]");
-        let from = v.date(&format!("{ep}.from"), &e.from);
-        let to = e.to.as_ref().map(|t| v.date(&format!("{ep}.to"), t));
-        let factor = v.positive(&format!("{ep}.factor"), e.factor, 100.0);
-        let training = e
-            .training
-            .as_ref()
-            .map(|t| v.date(&format!("{ep}.training"), t));
-        let half = v.positive(
-            &format!("{ep}.half_life_days"),
-            e.half_life_days.unwrap_or(14.0),
-            10_000.0,
-        );
-        let floor = v.positive(&format!("{ep}.floor"), e.floor.unwrap_or(1.0), 100.0);
-        if let (Some(from), Some(factor), Some(half), Some(floor)) = (from, factor, half, floor) {
-            handling_effects.push(HandlingEffect {
-                from,
-                to: to.flatten(),
-                factor,
-                training: training.flatten(),
-                half_life_days: half,
-                floor,
-            });
+        if let Some(name) = &e.call_type {
+            v.err(
+                &format!("{ep}.call_type"),
+                format!("{name:?}"),
+                "is only for agent_group.handling_effects (here the effect is the call type's own)",
+            );
         }
+        handling_effects.extend(handling_effect(v, &ep, e));
     }
     let wrap_up = match &ct.wrap_up {
         None => Some(None),
@@ -1081,6 +1091,35 @@ fn validate_call_type(
         handling_effects,
         wrap_up: wrap_up?,
         first_contact_resolution: fcr?,
+    })
+}
+
+/// A handling-time effect over dates, with its optional learning curve.
+fn handling_effect(
+    v: &mut Validator<'_>,
+    ep: &str,
+    e: &RawHandlingEffect,
+) -> Option<HandlingEffect> {
+    let from = v.date(&format!("{ep}.from"), &e.from);
+    let to = e.to.as_ref().map(|t| v.date(&format!("{ep}.to"), t));
+    let factor = v.positive(&format!("{ep}.factor"), e.factor, 100.0);
+    let training = e
+        .training
+        .as_ref()
+        .map(|t| v.date(&format!("{ep}.training"), t));
+    let half = v.positive(
+        &format!("{ep}.half_life_days"),
+        e.half_life_days.unwrap_or(14.0),
+        10_000.0,
+    );
+    let floor = v.positive(&format!("{ep}.floor"), e.floor.unwrap_or(1.0), 100.0);
+    Some(HandlingEffect {
+        from: from?,
+        to: to.flatten(),
+        factor: factor?,
+        training: training.flatten(),
+        half_life_days: half?,
+        floor: floor?,
     })
 }
 
