@@ -100,62 +100,9 @@ impl Kpi {
         Kpi::OvertimeAgentHours,
     ];
     /// KPIs reported for services: those of call types and continuity.
-    pub const SERVICE_KPIS: [Kpi; 26] = [
-        Kpi::Offered,
-        Kpi::Answered,
-        Kpi::Abandoned,
-        Kpi::ServiceLevel,
-        Kpi::ServiceLevelOfAnswered,
-        Kpi::ServiceLevelExcludingShortAbandons,
-        Kpi::AbandonRate,
-        Kpi::AsaS,
-        Kpi::MeanWaitAbandonedS,
-        Kpi::MeanHandlingS,
-        Kpi::HandledWithinShare,
-        Kpi::Occupancy,
-        Kpi::FirstContactResolution,
-        Kpi::Callers,
-        Kpi::CallerAnsweredShare,
-        Kpi::CallerAbandonRate,
-        Kpi::AttemptsPerCaller,
-        Kpi::LostWhileClosed,
-        Kpi::DoneWithinTarget,
-        Kpi::Escalated,
-        Kpi::PacksWithinTarget,
-        Kpi::IvrServed,
-        Kpi::ResolvedShare,
-        Kpi::NotCompletedOutage,
-        Kpi::BacklogAtClose,
-        Kpi::Continuity,
-    ];
-    /// KPIs reported for call types.
-    pub const CALL_KPIS: [Kpi; 25] = [
-        Kpi::Offered,
-        Kpi::Answered,
-        Kpi::Abandoned,
-        Kpi::ServiceLevel,
-        Kpi::ServiceLevelOfAnswered,
-        Kpi::ServiceLevelExcludingShortAbandons,
-        Kpi::AbandonRate,
-        Kpi::AsaS,
-        Kpi::MeanWaitAbandonedS,
-        Kpi::MeanHandlingS,
-        Kpi::HandledWithinShare,
-        Kpi::Occupancy,
-        Kpi::FirstContactResolution,
-        Kpi::Callers,
-        Kpi::CallerAnsweredShare,
-        Kpi::CallerAbandonRate,
-        Kpi::AttemptsPerCaller,
-        Kpi::LostWhileClosed,
-        Kpi::DoneWithinTarget,
-        Kpi::Escalated,
-        Kpi::PacksWithinTarget,
-        Kpi::IvrServed,
-        Kpi::ResolvedShare,
-        Kpi::NotCompletedOutage,
-        Kpi::BacklogAtClose,
-    ];
+    pub const SERVICE_KPIS: [Kpi; 26] = Self::first_of_all();
+    /// KPIs reported for call types (every KPI before `continuity`).
+    pub const CALL_KPIS: [Kpi; 25] = Self::first_of_all();
     /// KPIs reported for agent groups.
     pub const GROUP_KPIS: [Kpi; 4] = [
         Kpi::Occupancy,
@@ -165,6 +112,17 @@ impl Kpi {
     ];
     /// Number of KPIs.
     pub const COUNT: usize = Self::ALL.len();
+
+    /// The first `N` KPIs of [`Kpi::ALL`].
+    const fn first_of_all<const N: usize>() -> [Kpi; N] {
+        let mut out = [Kpi::Offered; N];
+        let mut i = 0;
+        while i < N {
+            out[i] = Self::ALL[i];
+            i += 1;
+        }
+        out
+    }
 
     /// Name used in JSON, CSV and on the command line.
     pub fn name(self) -> &'static str {
@@ -295,4 +253,21 @@ pub fn compute(c: &CallCell, g: &GroupCell, s: &ServiceCell) -> [f64; Kpi::COUNT
         };
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kpi_lists_follow_the_output_order() {
+        assert!(Kpi::ALL.iter().enumerate().all(|(i, k)| k.index() == i));
+        assert_eq!(Kpi::CALL_KPIS.last(), Some(&Kpi::BacklogAtClose));
+        assert_eq!(Kpi::SERVICE_KPIS.last(), Some(&Kpi::Continuity));
+        assert!(
+            Kpi::ALL
+                .iter()
+                .all(|k| Kpi::from_name(k.name()) == Some(*k))
+        );
+    }
 }
