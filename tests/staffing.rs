@@ -392,6 +392,12 @@ fn cli_staff_writes_a_runnable_scenario_and_json() {
             .as_array()
             .is_some_and(|s| !s.is_empty())
     );
+    // The shift plan is written as shifts (read back to the same staffing
+    // by ccsim before writing), not as agents per interval.
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains("shifts = ["), "{written}");
+    assert!(written.contains("count = "));
+    assert!(!written.contains("\nagents = "), "{written}");
     let check = bin().arg("check").arg(&out).output().unwrap();
     assert!(
         check.status.success(),

@@ -139,13 +139,20 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
             r.replications,
             r.confidence
         );
-        let body = rewrite_staffing(
-            &text,
-            &a.scenario.display().to_string(),
-            staffed,
-            &r.groups,
-            &note,
-        )
+        let file = a.scenario.display().to_string();
+        let body = match &plan {
+            // The shift plan is written as shifts, with their breaks.
+            Some(p) => {
+                let lines: Vec<(usize, Vec<String>)> = r
+                    .groups
+                    .iter()
+                    .zip(&p.groups)
+                    .map(|(&g, gp)| (g, crate::optimize::shift_lines(gp)))
+                    .collect();
+                crate::optimize::rewrite_groups(&text, &file, staffed, &lines, &note)
+            }
+            None => rewrite_staffing(&text, &file, staffed, &r.groups, &note),
+        }
         .map_err(map_err)?;
         write_atomic(out, body.as_bytes())
             .map_err(|e| CliError::input(format!("--out: cannot write: {e}")))?;

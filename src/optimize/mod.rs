@@ -15,6 +15,7 @@ pub mod sweep;
 
 use rayon::prelude::*;
 
+use crate::calendar::Weekday;
 use crate::model::Center;
 use crate::model::sim::Replication;
 use crate::scenario::Scenario;
@@ -172,7 +173,7 @@ pub fn staffing_lines(staffing: &[Vec<u32>; 7], interval_s: u32) -> (String, Str
     let (Some(f), Some(l)) = (first, last) else {
         return ("from = \"00:00\"".into(), "agents = 0".into());
     };
-    let days: Vec<String> = crate::calendar::Weekday::ALL
+    let days: Vec<String> = Weekday::ALL
         .iter()
         .map(|w| {
             let d = &staffing[w.index()];
@@ -193,12 +194,55 @@ pub fn staffing_lines(staffing: &[Vec<u32>; 7], interval_s: u32) -> (String, Str
     )
 }
 
+/// The `shifts = [...]` lines of a group's shift plan: one entry per shift
+/// pattern, the weekdays with the same pattern and head count merged.
+pub fn shift_lines(plan: &shifts::ShiftPlan) -> Vec<String> {
+    /// A shift as written: start, end, break, agents.
+    type Key = (String, String, Option<String>, u32);
+    // Each shift with its weekdays, in order of first appearance.
+    let mut entries: Vec<(Key, Vec<Weekday>)> = Vec::new();
+    for sh in &plan.shifts {
+        let key = (
+            sh.start.clone(),
+            sh.end.clone(),
+            sh.break_window.clone(),
+            sh.agents,
+        );
+        match entries.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, days)) => days.push(sh.weekday),
+            None => entries.push((key, vec![sh.weekday])),
+        }
+    }
+    let secs = |c: &str| f64::from(crate::calendar::parse_clock(c).unwrap_or(0));
+    let mut out = vec!["shifts = [".to_string()];
+    for ((start, end, brk, agents), days) in &entries {
+        let hours = (secs(end) - secs(start)) / 3600.0;
+        let days: Vec<&str> = days.iter().map(|d| d.short()).collect();
+        let breaks = brk
+            .as_deref()
+            .and_then(|b| b.split_once('-'))
+            .map(|(a, b)| {
+                format!(
+                    ", breaks = [{{ at = \"{a}\", minutes = {} }}]",
+                    (secs(b) - secs(a)) / 60.0
+                )
+            })
+            .unwrap_or_default();
+        out.push(format!(
+            "  {{ start = \"{start}\", hours = {hours}, days = \"{}\", count = {agents}{breaks} }},",
+            days.join(",")
+        ));
+    }
+    out.push("]".to_string());
+    out
+}
+
 /// Rewrites the scenario file `text` so that the agent groups of `staffed`
-/// listed in `groups` carry their new staffing: in each `[[agent_group]]`
-/// table of those groups the `agents` and `from` keys are replaced; every
-/// other line (comments included) is kept. A comment line records the
-/// origin. The result is parsed and validated again and must give exactly
-/// the new staffing.
+/// listed in `groups` carry their new staffing as agents per interval: in
+/// each `[[agent_group]]` table of those groups the `agents`, `from` and
+/// `shifts` keys are replaced; every other line (comments included) is
+/// kept. A comment line records the origin. The result is parsed and
+/// validated again and must give exactly the new staffing.
 ///
 /// # Errors
 /// [`OptimizeError::Input`] when a group's table is not found in the text
@@ -211,6 +255,32 @@ pub fn rewrite_staffing(
     groups: &[usize],
     note: &str,
 ) -> Result<String, OptimizeError> {
+    let lines: Vec<(usize, Vec<String>)> = groups
+        .iter()
+        .map(|&g| {
+            let (from, agents) =
+                staffing_lines(&staffed.groups[g].staffing, staffed.horizon.interval_s);
+            (g, vec![from, agents])
+        })
+        .collect();
+    rewrite_groups(text, file, staffed, &lines, note)
+}
+
+/// Rewrites the scenario file `text` so that each agent group `g` of
+/// `groups` gets the staffing lines given with it (replacing its `agents`,
+/// `from` and `shifts` keys); as [`rewrite_staffing`] otherwise, including
+/// the check that the result reads back as `staffed`.
+///
+/// # Errors
+/// As [`rewrite_staffing`].
+pub fn rewrite_groups(
+    text: &str,
+    file: &str,
+    staffed: &Scenario,
+    groups_lines: &[(usize, Vec<String>)],
+    note: &str,
+) -> Result<String, OptimizeError> {
+    let groups: Vec<usize> = groups_lines.iter().map(|(g, _)| *g).collect();
     let lines: Vec<&str> = text.lines().collect();
     // Locate [[agent_group]] tables: (start line, end line exclusive).
     let mut tables = Vec::new();
@@ -261,18 +331,14 @@ pub fn rewrite_staffing(
         else {
             continue;
         };
-        let g = groups[j];
         out.extend(lines[pos..s].iter().map(|l| l.to_string()));
         out.push(lines[s].to_string());
         out.push(format!("# {note}"));
-        let (from, agents) =
-            staffing_lines(&staffed.groups[g].staffing, staffed.horizon.interval_s);
-        out.push(from);
-        out.push(agents);
+        out.extend(groups_lines[j].1.iter().cloned());
         let mut n = s + 1;
         while n < e {
             let l = lines[n];
-            if matches!(key_of(l).as_deref(), Some("agents" | "from")) {
+            if matches!(key_of(l).as_deref(), Some("agents" | "from" | "shifts")) {
                 // Skip the value, which may span lines (a multi-line array).
                 let mut depth: i32 = 0;
                 loop {
@@ -304,7 +370,7 @@ pub fn rewrite_staffing(
     let check = Scenario::from_toml(&text, file, &staffed.name).map_err(|e| {
         OptimizeError::Input(format!("the rewritten scenario does not validate: {e}"))
     })?;
-    for &g in groups {
+    for &g in &groups {
         let present = crate::optimize::staff::present_weekdays(staffed);
         for w in present {
             if check.groups[g].staffing[w] != staffed.groups[g].staffing[w] {
