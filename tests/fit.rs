@@ -411,3 +411,37 @@ fn redials_and_zones_from_caller_ids() {
     Scenario::from_toml(&text, "r.toml", "r").unwrap_or_else(|e| panic!("{e}\n{text}"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn day_to_day_overdispersion_is_fitted_into_day_cv() {
+    // Four weeks with a gamma day factor of cv 0.2: the fitted scenario
+    // carries day_cv close to it (21 degrees of freedom pooled over the
+    // weekdays: a standard error of about 0.03 on c).
+    let text = round_trip_scenario(r#"{ dist = "exponential", mean_s = 120 }"#)
+        .replace("days = 7", "days = 28")
+        .replace("cv = 0.8 }", "cv = 0.8 }\nday_cv = 0.2");
+    let original = scenario(&text);
+    let dir = tmp("day-cv");
+    let calls = dir.join("calls.csv");
+    std::fs::write(&calls, call_log_csv(&original, 11, 0)).unwrap();
+    let res = fit::fit(&calls, None, &FitOptions::default()).unwrap();
+    let out = res.scenario_toml("fitted");
+    let _ = std::fs::remove_dir_all(&dir);
+    let fitted = Scenario::from_toml(&out, "fitted.toml", "fitted").unwrap();
+    let c = fitted.call_types[0].day_cv;
+    assert!((c - 0.2).abs() < 0.08, "day_cv {c}\n{out}");
+    // Without a day factor the estimate is near 0.
+    let plain = scenario(&text.replace("\nday_cv = 0.2", ""));
+    let dir = tmp("no-day-cv");
+    let calls = dir.join("calls.csv");
+    std::fs::write(&calls, call_log_csv(&plain, 11, 0)).unwrap();
+    let res = fit::fit(&calls, None, &FitOptions::default()).unwrap();
+    let fitted =
+        Scenario::from_toml(&res.scenario_toml("fitted"), "fitted.toml", "fitted").unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        fitted.call_types[0].day_cv < 0.05,
+        "{}",
+        fitted.call_types[0].day_cv
+    );
+}

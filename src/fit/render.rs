@@ -172,12 +172,8 @@ impl FitResult {
                     w(
                         &mut s,
                         &format!(
-                            "#   as a gamma day factor (Var N = m + c^2 m^2): cv = {c:.3}. The scenario format has no"
+                            "#   as a gamma day factor (Var N = m + c^2 m^2): cv = {c:.3}, written as day_cv below."
                         ),
-                    );
-                    w(
-                        &mut s,
-                        "#   field for it yet: simulated days are Poisson with these means.",
                     );
                 }
                 None => w(
@@ -214,6 +210,12 @@ impl FitResult {
                         profiles.join(", ")
                     ),
                 );
+                if let Some((c, _)) = ct.overdispersion.filter(|&(c, _)| c >= 0.0005) {
+                    w(
+                        &mut s,
+                        &format!("day_cv = {}", num((c * 1000.0).round() / 1000.0)),
+                    );
+                }
             }
             // Handling.
             let h = &ct.handling;
@@ -389,7 +391,11 @@ impl FitResult {
                     );
                     w(
                         &mut s,
-                        "#   The scenario format has no redial field yet: each attempt is simulated as a new call.",
+                        "#   Not written as a `redial` field: the arrivals above count every attempt, redials",
+                    );
+                    w(
+                        &mut s,
+                        "#   included, and a redial field would simulate them a second time.",
                     );
                 }
                 Some(_) => w(&mut s, "# Redials: no abandonment with a caller id."),
