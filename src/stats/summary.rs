@@ -577,6 +577,12 @@ pub struct Definitions {
     pub redials: &'static str,
     /// Confidence intervals.
     pub ci95: &'static str,
+    /// Continuity.
+    pub continuity: &'static str,
+    /// Backlog at close.
+    pub backlog_at_close: &'static str,
+    /// Working-hours targets.
+    pub working_hours: &'static str,
 }
 
 impl Default for Definitions {
@@ -589,6 +595,9 @@ impl Default for Definitions {
             attribution: "every outcome is credited to the interval in which the call arrived",
             redials: "each attempt is a new call in offered/answered/abandoned and the service levels; callers, caller_answered_share and caller_abandon_rate count each caller once, credited to the interval of the first attempt",
             ci95: "half-width of the 95% Student-t confidence interval over replications",
+            continuity: "share of the service's opening hours during which none of its outages was on",
+            backlog_at_close: "items waiting at the service's last closing of a day, mean over the days it opened",
+            working_hours: "working-hours targets count only the service's opening hours between arrival (or pack release) and completion",
         }
     }
 }
