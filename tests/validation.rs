@@ -359,6 +359,12 @@ fn outages_and_routing_are_checked() {
         &["outage[0].call_types[0] = \"x\"", "known: \"calls\""],
     );
     assert_msg(
+        &with(
+            "[[outage]]\nname = \"app\"\nservice = \"svc\"\nmtbf_hours = 0.0001\nmttr_minutes = 3",
+        ),
+        &["outage[0].mtbf_hours = 0.0001", "failures per replication"],
+    );
+    assert_msg(
         &with("[routing]\ncall_selection = \"random\""),
         &["routing.call_selection = \"random\"", "longest_waiting"],
     );

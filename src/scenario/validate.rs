@@ -34,6 +34,8 @@ pub mod limits {
     pub const MAX_CV: f64 = 20.0;
     /// Agents in one group in one interval.
     pub const MAX_AGENTS: f64 = 1_000_000.0;
+    /// Expected random failures of one outage in one replication.
+    pub const MAX_OUTAGES_PER_REPLICATION: f64 = 100_000.0;
     /// Expected calls in one replication, all call types together.
     pub const MAX_CALLS_PER_REPLICATION: f64 = 2e9;
 }
@@ -574,6 +576,19 @@ fn validate_outage(
         (Some(b), Some(r)) => {
             let b = v.positive(&format!("{path}.mtbf_hours"), b, 1e6);
             let r = v.positive(&format!("{path}.mttr_minutes"), r, 1e6);
+            if let (Some(b), Some(h)) = (b, horizon) {
+                let failures = f64::from(h.days) * 24.0 / b;
+                if failures > limits::MAX_OUTAGES_PER_REPLICATION {
+                    v.err(
+                        &format!("{path}.mtbf_hours"),
+                        b,
+                        format!(
+                            "about {failures:.0} failures per replication: more than the {:.0} that ccsim accepts",
+                            limits::MAX_OUTAGES_PER_REPLICATION
+                        ),
+                    );
+                }
+            }
             Some((b? * 3600.0, r? * 60.0))
         }
         (Some(b), None) => {
