@@ -639,3 +639,50 @@ fn a_group_learning_a_skill_is_slower_at_it_while_it_learns() {
     }
     assert!(seen.iter().all(|&n| n > 10), "{seen:?}");
 }
+
+#[test]
+fn a_case_opened_before_closing_is_judged_on_the_next_days_working_hours() {
+    // Cases arrive between 17:30 and 18:00 (closing at 18:00); the back
+    // office works 08:00-10:00 and takes 30 minutes a case. Each is done
+    // the next morning, 14 or more calendar hours later, but within 4
+    // working hours: at most 30 minutes before closing plus at most 90
+    // minutes the next morning (three cases a day, one agent).
+    let text = |target_h: f64| {
+        format!(
+            r#"
+[horizon]
+start = 2025-01-07
+days = 2
+[run]
+replications = 1
+seed = 1
+[[service]]
+name = "cc"
+open = "08:00-18:00"
+[[call_type]]
+name = "case"
+service = "cc"
+channel = "case"
+arrivals = {{ per_hour = [6], from = "17:30", process = "deterministic" }}
+handling = {{ dist = "deterministic", mean_s = 1800 }}
+target = {{ within_working_hours = {target_h} }}
+[[agent_group]]
+name = "back"
+skills = ["case"]
+from = "08:00"
+agents = [1, 1, 1, 1]
+"#
+        )
+    };
+    let within = |target_h: f64| {
+        let s = run(&scenario(&text(target_h)));
+        let offered = get(&s, 0, Kpi::Offered).mean;
+        assert!(offered >= 4.0, "{offered}");
+        assert_eq!(get(&s, 0, Kpi::Answered).mean, offered);
+        get(&s, 0, Kpi::DoneWithinTarget).mean
+    };
+    assert_eq!(within(4.0), 1.0);
+    // On a 15-minute target every case misses: even the last one, opened
+    // at 17:50, has 10 minutes today and 30 tomorrow.
+    assert_eq!(within(0.25), 0.0);
+}
