@@ -372,3 +372,45 @@ fn the_status_quo_reproduces_the_reviews_figures() {
     crate::common::assert_reproduces(&s, "handled within 4 min", 0.6930, 2.0);
     crate::common::assert_reproduces(&s, "resolved at first contact", 0.99, 2.0);
 }
+
+#[test]
+fn redials_and_callers_deferred_from_closed_hours_go_through_the_ivr() {
+    // An IVR of 60 s: callers who wanted to call before 08:00 call at
+    // opening and reach the queue at 08:01 at the earliest; a redial 300 s
+    // after abandoning reaches the queue 360 s after it.
+    let text = day_service(
+        "08:00-18:00",
+        "ivr = { duration = { dist = \"deterministic\", mean_s = 60 } }\nclosed_hours = { retry_share = 1.0 }\npatience = { dist = \"exponential\", mean_s = 30 }\nredial = { probability = 1.0, delay = { dist = \"deterministic\", mean_s = 300 }, max_attempts = 3 }",
+        1,
+        1,
+    );
+    let sc = scenario(&text);
+    let center = ccsim::model::Center::new(&sc);
+    let mut rep = ccsim::model::sim::Replication::new(&center);
+    rep.enable_trace();
+    rep.run(17, 0);
+    let mut trace = rep.trace().unwrap().to_vec();
+    let first = trace
+        .iter()
+        .map(|r| r.arrival)
+        .fold(f64::INFINITY, f64::min);
+    assert!(first >= 8.0 * 3600.0 + 60.0, "first arrival at {first}");
+    trace.sort_by(|a, b| {
+        (a.caller, a.arrival)
+            .partial_cmp(&(b.caller, b.arrival))
+            .unwrap()
+    });
+    let mut redials = 0;
+    for w in trace.windows(2) {
+        if w[0].caller == w[1].caller {
+            assert!(
+                (w[1].arrival - w[0].end - 360.0).abs() < 1e-6,
+                "{:?} then {:?}",
+                w[0],
+                w[1]
+            );
+            redials += 1;
+        }
+    }
+    assert!(redials > 20, "{redials}");
+}

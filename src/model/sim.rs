@@ -34,6 +34,9 @@ pub enum Event {
         caller: u32,
         /// Interval of the caller's first attempt (`NO_CELL` if not counted yet).
         first_cell: u32,
+        /// True when the caller has been through the IVR (or has none to
+        /// go through: escalated items); otherwise the IVR comes first.
+        ivr_done: bool,
     },
     /// An agent of `group` finishes a call (talk and after-call work).
     ServiceEnd {
@@ -388,12 +391,17 @@ impl<'c> Replication<'c> {
                     attempt,
                     caller,
                     first_cell,
+                    ivr_done,
                 } => {
                     let ct = call_type as usize;
                     let model = &self.c.call_types[ct];
                     if model.deferred || self.c.services[model.service].is_open(now) {
-                        let first = (attempt > 0).then_some(first_cell);
-                        self.on_arrival(now, ct, attempt, caller, first, NO_PACK);
+                        if ivr_done || model.ivr.is_none() {
+                            let first = (attempt > 0).then_some(first_cell);
+                            self.on_arrival(now, ct, attempt, caller, first, NO_PACK);
+                        } else {
+                            self.enter_ivr(now, ct, attempt, caller, first_cell);
+                        }
                     } else {
                         self.on_closed_redial(now, ct, attempt, caller, first_cell);
                     }
@@ -548,6 +556,7 @@ impl<'c> Replication<'c> {
                         attempt,
                         caller,
                         first_cell,
+                        ivr_done: false,
                     },
                 );
                 return;
@@ -567,18 +576,30 @@ impl<'c> Replication<'c> {
     /// A caller dials in: the IVR serves some alone and delays the others.
     fn on_ivr(&mut self, now: f64, ct: usize) {
         let caller = self.new_caller();
+        if self.c.call_types[ct].ivr.is_none() {
+            self.on_arrival(now, ct, 0, caller, None, NO_PACK);
+        } else {
+            self.enter_ivr(now, ct, 0, caller, NO_CELL);
+        }
+    }
+
+    /// A caller enters the IVR: on a first attempt it may serve them alone;
+    /// every attempt spends its duration there before the queue (a redial
+    /// goes through the menus again, but its caller already wants an agent).
+    fn enter_ivr(&mut self, now: f64, ct: usize, attempt: u8, caller: u32, first_cell: u32) {
         let c = self.c;
         let Some((share, duration)) = &c.call_types[ct].ivr else {
-            self.on_arrival(now, ct, 0, caller, None, NO_PACK);
             return;
         };
-        let u: f64 = self.rng_decisions[ct].random();
-        if u < *share {
-            let cell = self.cell_of(now);
-            if let Some(cc) = self.call_cell(ct, cell) {
-                cc.ivr_served += 1.0;
+        if attempt == 0 {
+            let u: f64 = self.rng_decisions[ct].random();
+            if u < *share {
+                let cell = self.cell_of(now);
+                if let Some(cc) = self.call_cell(ct, cell) {
+                    cc.ivr_served += 1.0;
+                }
+                return;
             }
-            return;
         }
         match duration {
             Some(d) => {
@@ -587,13 +608,17 @@ impl<'c> Replication<'c> {
                     at,
                     Event::Arrive {
                         call_type: ct as u16,
-                        attempt: 0,
+                        attempt,
                         caller,
-                        first_cell: NO_CELL,
+                        first_cell,
+                        ivr_done: true,
                     },
                 );
             }
-            None => self.on_arrival(now, ct, 0, caller, None, NO_PACK),
+            None => {
+                let first = (attempt > 0).then_some(first_cell);
+                self.on_arrival(now, ct, attempt, caller, first, NO_PACK);
+            }
         }
     }
 
@@ -620,6 +645,7 @@ impl<'c> Replication<'c> {
                         attempt: 0,
                         caller,
                         first_cell: NO_CELL,
+                        ivr_done: false,
                     },
                 );
             }
@@ -807,6 +833,7 @@ impl<'c> Replication<'c> {
                     attempt: 0,
                     caller,
                     first_cell: NO_CELL,
+                    ivr_done: true,
                 },
             );
         }
@@ -1014,6 +1041,7 @@ impl<'c> Replication<'c> {
                         attempt: s.attempt + 1,
                         caller: s.caller,
                         first_cell: s.first_cell,
+                        ivr_done: false,
                     },
                 );
                 return;
