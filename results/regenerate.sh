@@ -5,6 +5,7 @@
 #   results/cup-recommendation/          CUP H1 2025 status quo vs the review's recommendation
 #                                        (priority queue + 07:00 opening) and its two halves
 #   results/cc-recommendation/           Contact Center H1 2025 status quo vs cross-training
+#                                        and vs a blending reserve
 #
 # Usage:
 #   results/regenerate.sh           full runs (the scenarios' own replications and seed)
@@ -42,6 +43,7 @@ fi
   --out "$out/cup-recommendation" --quiet ${extra[@]+"${extra[@]}"}
 
 "$bin" report scenarios/cc-2025h1-status-quo.toml scenarios/cc-cross-training.toml \
+  scenarios/cc-blend-reserve.toml \
   --out "$out/cc-recommendation" --quiet ${extra[@]+"${extra[@]}"}
 
 for d in cup-weekday cup-weekday-vs-more-staff cup-recommendation cc-recommendation; do

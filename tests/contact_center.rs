@@ -686,3 +686,34 @@ agents = [1, 1, 1, 1]
     // at 17:50, has 10 minutes today and 30 tomorrow.
     assert_eq!(within(0.25), 0.0);
 }
+
+#[test]
+fn a_blending_reserve_protects_calls_from_a_pack_release() {
+    // 100 outbound items at 09:00 take every idle agent of a group that
+    // blends them with calls: calls arriving just after wait. Keeping two
+    // agents for calls lifts the calls' service level of 09:00-10:00 and
+    // slows the pack down.
+    let free = run(&scenario(&packs(100.0)));
+    let reserved = run(&scenario(
+        &packs(100.0).replace("agents = 10", "agents = 10\nblend_reserve = 2"),
+    ));
+    let nine = |s: &Summary| {
+        s.call_types[0]
+            .intervals
+            .iter()
+            .filter(|i| i.start == "09:00")
+            .map(|i| i.kpis.get(Kpi::ServiceLevel).unwrap())
+            .next()
+            .unwrap()
+    };
+    assert!(
+        nine(&reserved).lo() > nine(&free).hi(),
+        "{:?} {:?}",
+        nine(&reserved),
+        nine(&free)
+    );
+    assert!(
+        get(&reserved, 1, Kpi::AsaS).mean > get(&free, 1, Kpi::AsaS).mean,
+        "the pack waits longer"
+    );
+}

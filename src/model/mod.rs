@@ -96,6 +96,8 @@ pub struct GroupModel {
     /// Per call type, the group's handling-time factor of each day (horizon
     /// plus one day); empty when it is 1 throughout.
     pub skill_factor: Vec<Vec<f64>>,
+    /// Deferred items are taken only while more agents than this are idle.
+    pub blend_reserve: u32,
     /// Ends of the tiers of `skills`: skills in one tier share the deferred
     /// rank (with `calls_first`) and the priority class; the longest-waiting
     /// policy compares queues within a tier only.
@@ -351,6 +353,7 @@ impl Center {
                     available: scheduled.iter().map(|&n| g.available(n)).collect(),
                     scheduled,
                     handling_factor: g.handling_factor,
+                    blend_reserve: g.blend_reserve,
                     skill_factor: (0..sc.call_types.len())
                         .map(|ct| {
                             let f: Vec<f64> =

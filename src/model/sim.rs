@@ -725,12 +725,13 @@ impl<'c> Replication<'c> {
         let c = self.c;
         if self.blocked[ct] == 0 {
             let routing = &c.call_types[ct].routing;
+            let deferred = c.call_types[ct].deferred;
             let chosen = match c.routing.agent_selection {
                 AgentSelection::SpecialistsFirst => routing
                     .iter()
                     .map(|&g| g as usize)
-                    .find(|&g| self.staffed[g] > self.busy[g]),
-                AgentSelection::LeastBusy => self.least_busy(routing),
+                    .find(|&g| self.takes(g, deferred)),
+                AgentSelection::LeastBusy => self.least_busy(routing, deferred),
             };
             if let Some(g) = chosen {
                 self.start_service(now, g, &call);
@@ -896,14 +897,27 @@ impl<'c> Replication<'c> {
         None
     }
 
-    /// Among `groups`, the one with an idle agent and the lowest share of
-    /// busy agents (the first such in routing order on ties).
-    fn least_busy(&self, groups: &[u16]) -> Option<usize> {
+    /// Whether group `g` has an idle agent for an item (for a deferred one,
+    /// more idle agents than the group keeps for voice calls).
+    #[inline]
+    fn takes(&self, g: usize, deferred: bool) -> bool {
+        let idle = self.staffed[g].saturating_sub(self.busy[g]);
+        idle > if deferred {
+            self.c.groups[g].blend_reserve
+        } else {
+            0
+        }
+    }
+
+    /// Among `groups`, the one that can take the item (see
+    /// [`Replication::takes`]) with the lowest share of busy agents (the
+    /// first such in routing order on ties).
+    fn least_busy(&self, groups: &[u16], deferred: bool) -> Option<usize> {
         let mut best: Option<usize> = None;
         for &g in groups {
             let g = g as usize;
             let (busy, staffed) = (u64::from(self.busy[g]), u64::from(self.staffed[g]));
-            if staffed <= busy {
+            if !self.takes(g, deferred) {
                 continue;
             }
             let better = best.is_none_or(|b| {
@@ -934,7 +948,9 @@ impl<'c> Replication<'c> {
     fn next_call_type(&mut self, g: usize) -> Option<usize> {
         let c = self.c;
         let grp = &c.groups[g];
-        let ready = |r: &Self, ct: usize| r.waiting[ct] > 0 && r.blocked[ct] == 0;
+        let ready = |r: &Self, ct: usize| {
+            r.waiting[ct] > 0 && r.blocked[ct] == 0 && r.takes(g, c.call_types[ct].deferred)
+        };
         match c.routing.call_selection {
             CallSelection::Priority => grp
                 .skills

@@ -376,6 +376,8 @@ pub struct AgentGroup {
     pub handling_factor: f64,
     /// Whether deferred items wait until no voice call of the group waits.
     pub calls_first: bool,
+    /// Deferred items are taken only while more agents than this are idle.
+    pub blend_reserve: u32,
     /// Handling-time effects of this group: the call type it applies to
     /// (`None`: all of its skills) and the effect.
     pub handling_effects: Vec<(Option<usize>, HandlingEffect)>,

@@ -429,4 +429,7 @@ pub struct RawAgentGroup {
     /// taken only when none of the group's voice calls waits) or
     /// `"skill_order"` (ranked among the skills like any call).
     pub blend: Option<String>,
+    /// Agents kept for voice calls: the group takes a deferred item only
+    /// while more than this many of its agents are idle (default 0).
+    pub blend_reserve: Option<f64>,
 }

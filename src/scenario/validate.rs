@@ -332,6 +332,14 @@ pub fn validate(
                 true
             }
         };
+        let blend_reserve = v
+            .whole(
+                &format!("{path}.blend_reserve"),
+                g.blend_reserve.unwrap_or(0.0),
+                0.0,
+                limits::MAX_AGENTS,
+            )
+            .unwrap_or(0);
         let mut handling_effects = Vec::new();
         for (k, e) in g.handling_effects.iter().flatten().enumerate() {
             let ep = format!("{path}.handling_effects[{k}]");
@@ -363,6 +371,7 @@ pub fn validate(
             shrinkage,
             handling_factor,
             calls_first,
+            blend_reserve,
             handling_effects,
         });
     }
