@@ -396,7 +396,7 @@ impl<'c> Replication<'c> {
                     let ct = call_type as usize;
                     let model = &self.c.call_types[ct];
                     if model.deferred || self.c.services[model.service].is_open(now) {
-                        if ivr_done || model.ivr.is_none() {
+                        if ivr_done {
                             let first = (attempt > 0).then_some(first_cell);
                             self.on_arrival(now, ct, attempt, caller, first, NO_PACK);
                         } else {
@@ -576,19 +576,18 @@ impl<'c> Replication<'c> {
     /// A caller dials in: the IVR serves some alone and delays the others.
     fn on_ivr(&mut self, now: f64, ct: usize) {
         let caller = self.new_caller();
-        if self.c.call_types[ct].ivr.is_none() {
-            self.on_arrival(now, ct, 0, caller, None, NO_PACK);
-        } else {
-            self.enter_ivr(now, ct, 0, caller, NO_CELL);
-        }
+        self.enter_ivr(now, ct, 0, caller, NO_CELL);
     }
 
     /// A caller enters the IVR: on a first attempt it may serve them alone;
     /// every attempt spends its duration there before the queue (a redial
     /// goes through the menus again, but its caller already wants an agent).
+    /// Without an IVR the caller reaches the queue at once.
     fn enter_ivr(&mut self, now: f64, ct: usize, attempt: u8, caller: u32, first_cell: u32) {
         let c = self.c;
+        let first = (attempt > 0).then_some(first_cell);
         let Some((share, duration)) = &c.call_types[ct].ivr else {
+            self.on_arrival(now, ct, attempt, caller, first, NO_PACK);
             return;
         };
         if attempt == 0 {
@@ -615,10 +614,7 @@ impl<'c> Replication<'c> {
                     },
                 );
             }
-            None => {
-                let first = (attempt > 0).then_some(first_cell);
-                self.on_arrival(now, ct, attempt, caller, first, NO_PACK);
-            }
+            None => self.on_arrival(now, ct, attempt, caller, first, NO_PACK),
         }
     }
 
