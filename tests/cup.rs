@@ -287,7 +287,10 @@ fn first_contact_resolution_is_reported() {
     let text = day_service("08:00-18:00", "first_contact_resolution = 0.9", 20, 20);
     let s = run(&scenario(&text));
     let f = get(&s.services[0].kpis, Kpi::FirstContactResolution);
-    assert!((f.mean - 0.9).abs() < f.ci95 + 0.002, "{f:?}");
+    // 1.7 times the 95% half-width is a 99.9% interval: with the fixed seed
+    // the test is deterministic, and a correct model fails it for one seed
+    // in a thousand, not one in twenty.
+    assert!((f.mean - 0.9).abs() < 1.7 * f.ci95 + 0.002, "{f:?}");
 }
 
 #[test]

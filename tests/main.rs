@@ -5,6 +5,7 @@ mod common;
 mod cli;
 mod compare;
 mod contact_center;
+mod crn;
 mod cup;
 mod erlang;
 mod fit;

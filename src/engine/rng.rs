@@ -16,7 +16,11 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 /// change when a library changes its default generator.
 pub type Rng = Xoshiro256PlusPlus;
 
-/// Purposes of streams. New purposes are only ever added at the end.
+/// Purposes of streams: every random decision of a call type has its own,
+/// so adding, removing or changing one mechanism never shifts the draws of
+/// another (exact common random numbers). Values are part of the results'
+/// identity: new purposes are only ever added at the end, and a retired
+/// value is never reused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u64)]
 pub enum Stream {
@@ -28,10 +32,28 @@ pub enum Stream {
     Patience = 3,
     /// Day-level random factors.
     DayFactor = 4,
-    /// Routing and other per-call decisions of a call type.
-    Decisions = 5,
+    // 5 was a shared stream of per-call decisions, retired for the streams
+    // below: never reuse it.
     /// Failures and repairs of an application (source: the outage's name).
     Outages = 6,
+    /// Whether the IVR serves a caller alone.
+    IvrSelfService = 7,
+    /// Time a caller spends in the IVR.
+    IvrTime = 8,
+    /// Whether a caller who finds the service closed calls at the opening.
+    ClosedRetry = 9,
+    /// Delay after the opening of a caller deferred from closed hours.
+    ClosedRetryDelay = 10,
+    /// Whether an answered call is resolved at first contact.
+    Resolution = 11,
+    /// After-call work of an answered call.
+    WrapUp = 12,
+    /// Whether a caller who abandoned calls again.
+    Redial = 13,
+    /// Delay before a redial.
+    RedialDelay = 14,
+    /// Whether a waiting caller accepts the offer of a call back.
+    Callback = 15,
 }
 
 /// SplitMix64 finaliser (Steele, Lea, Flood 2014): a bijective mixer.

@@ -74,6 +74,43 @@ pub enum Event {
     DayClose(u16),
 }
 
+/// The random streams of one call type, one per purpose (see [`Stream`]):
+/// a mechanism draws only from its own, so adding or changing one never
+/// shifts another's draws.
+#[derive(Debug, Clone)]
+struct CallStreams {
+    arrivals: Rng,
+    handling: Rng,
+    patience: Rng,
+    wrap_up: Rng,
+    resolution: Rng,
+    ivr: Rng,
+    ivr_time: Rng,
+    retry: Rng,
+    retry_delay: Rng,
+    redial: Rng,
+    redial_delay: Rng,
+}
+
+impl CallStreams {
+    fn new(seed: u64, replication: u32, key: u64) -> Self {
+        let s = |purpose| stream(seed, replication, key, purpose);
+        CallStreams {
+            arrivals: s(Stream::Arrivals),
+            handling: s(Stream::Handling),
+            patience: s(Stream::Patience),
+            wrap_up: s(Stream::WrapUp),
+            resolution: s(Stream::Resolution),
+            ivr: s(Stream::IvrSelfService),
+            ivr_time: s(Stream::IvrTime),
+            retry: s(Stream::ClosedRetry),
+            retry_delay: s(Stream::ClosedRetryDelay),
+            redial: s(Stream::Redial),
+            redial_delay: s(Stream::RedialDelay),
+        }
+    }
+}
+
 /// Marks an item that belongs to no pack.
 const NO_PACK: u32 = u32::MAX;
 
@@ -124,6 +161,7 @@ pub struct CallRecord {
 struct Slot {
     arrival: f64,
     work: f64,
+    wrap: f64,
     cell: u32,
     pack: u32,
     first_cell: u32,
@@ -140,6 +178,7 @@ struct Slot {
 struct Caller {
     arrival: f64,
     work: f64,
+    wrap: f64,
     cell: u32,
     pack: u32,
     first_cell: u32,
@@ -181,10 +220,8 @@ pub struct Replication<'c> {
     arrivals: Vec<ArrivalState>,
     next_arrival: Vec<f64>,
     day_factor: Vec<Vec<f64>>,
-    rng_arrivals: Vec<Rng>,
-    rng_handling: Vec<Rng>,
-    rng_patience: Vec<Rng>,
-    rng_decisions: Vec<Rng>,
+    /// Random streams of each call type, one per purpose.
+    rng: Vec<CallStreams>,
     next_caller: u32,
     packs: Vec<PackState>,
     /// Outages on, per service, and since when the service is down.
@@ -209,7 +246,7 @@ impl<'c> Replication<'c> {
     pub fn new(center: &'c Center) -> Self {
         let n_ct = center.call_types.len();
         let n_g = center.groups.len();
-        let dummy = stream(0, 0, 0, Stream::Arrivals);
+        let dummy = CallStreams::new(0, 0, 0);
         Replication {
             c: center,
             events: EventQueue::with_capacity(1024),
@@ -227,10 +264,7 @@ impl<'c> Replication<'c> {
             arrivals: vec![ArrivalState::default(); n_ct],
             next_arrival: vec![f64::INFINITY; n_ct],
             day_factor: vec![vec![1.0; center.days]; n_ct],
-            rng_arrivals: vec![dummy.clone(); n_ct],
-            rng_handling: vec![dummy.clone(); n_ct],
-            rng_patience: vec![dummy.clone(); n_ct],
-            rng_decisions: vec![dummy; n_ct],
+            rng: vec![dummy; n_ct],
             next_caller: 0,
             packs: Vec::new(),
             down: vec![0; center.services.len()],
@@ -270,10 +304,7 @@ impl<'c> Replication<'c> {
         self.present_area.fill(0.0);
         self.arrivals.fill(ArrivalState::default());
         for (i, ct) in self.c.call_types.iter().enumerate() {
-            self.rng_arrivals[i] = stream(seed, replication, ct.key, Stream::Arrivals);
-            self.rng_handling[i] = stream(seed, replication, ct.key, Stream::Handling);
-            self.rng_patience[i] = stream(seed, replication, ct.key, Stream::Patience);
-            self.rng_decisions[i] = stream(seed, replication, ct.key, Stream::Decisions);
+            self.rng[i] = CallStreams::new(seed, replication, ct.key);
             match &ct.day_factor {
                 Some(g) => {
                     let mut rng = stream(seed, replication, ct.key, Stream::DayFactor);
@@ -453,7 +484,7 @@ impl<'c> Replication<'c> {
     fn draw_next_arrival(&mut self, ct: usize) -> Option<f64> {
         let model = &self.c.call_types[ct];
         let st = &mut self.arrivals[ct];
-        let rng = &mut self.rng_arrivals[ct];
+        let rng = &mut self.rng[ct].arrivals;
         let gap = |rng: &mut Rng, rate: f64| {
             if model.deterministic {
                 1.0 / rate
@@ -542,13 +573,13 @@ impl<'c> Replication<'c> {
         let c = self.c;
         let model = &c.call_types[ct];
         if let Some((share, delay)) = &model.closed_retry {
-            let u: f64 = self.rng_decisions[ct].random();
+            let u: f64 = self.rng[ct].retry.random();
             if u < *share
                 && let Some(open) = c.services[model.service].next_open(now, c.days)
             {
                 let d = delay
                     .as_ref()
-                    .map_or(0.0, |s| s.sample(&mut self.rng_decisions[ct]));
+                    .map_or(0.0, |s| s.sample(&mut self.rng[ct].retry_delay));
                 self.events.push(
                     open + d,
                     Event::Arrive {
@@ -591,7 +622,7 @@ impl<'c> Replication<'c> {
             return;
         };
         if attempt == 0 {
-            let u: f64 = self.rng_decisions[ct].random();
+            let u: f64 = self.rng[ct].ivr.random();
             if u < *share {
                 let cell = self.cell_of(now);
                 if let Some(cc) = self.call_cell(ct, cell) {
@@ -602,7 +633,7 @@ impl<'c> Replication<'c> {
         }
         match duration {
             Some(d) => {
-                let at = now + d.sample(&mut self.rng_decisions[ct]);
+                let at = now + d.sample(&mut self.rng[ct].ivr_time);
                 self.events.push(
                     at,
                     Event::Arrive {
@@ -626,13 +657,13 @@ impl<'c> Replication<'c> {
         let Some((share, delay)) = &model.closed_retry else {
             return;
         };
-        let u: f64 = self.rng_decisions[ct].random();
+        let u: f64 = self.rng[ct].retry.random();
         let at = c.services[model.service].next_open(now, c.days);
         match at {
             Some(open) if u < *share => {
                 let d = delay
                     .as_ref()
-                    .map_or(0.0, |s| s.sample(&mut self.rng_decisions[ct]));
+                    .map_or(0.0, |s| s.sample(&mut self.rng[ct].retry_delay));
                 let caller = self.new_caller();
                 self.events.push(
                     open + d,
@@ -687,15 +718,21 @@ impl<'c> Replication<'c> {
         pack: u32,
     ) {
         let model = &self.c.call_types[ct];
-        // Every value is drawn for every caller, answered at once or not, so
-        // the i-th caller is the same in every scenario run with this seed.
-        let work = model.handling.sample(&mut self.rng_handling[ct]);
+        // Every value is drawn for every caller, answered at once or not, each
+        // from its own stream: the k-th caller to reach this queue draws the
+        // same values in every scenario run with this seed.
+        let rng = &mut self.rng[ct];
+        let work = model.handling.sample(&mut rng.handling);
+        let wrap = model
+            .wrap_up
+            .as_ref()
+            .map_or(0.0, |w| w.sample(&mut rng.wrap_up));
         let patience = match &model.patience {
-            Some(p) => p.sample(&mut self.rng_patience[ct]),
+            Some(p) => p.sample(&mut rng.patience),
             None => f64::INFINITY,
         };
         let resolved = model.first_contact_resolution >= 1.0 || {
-            let u: f64 = self.rng_decisions[ct].random();
+            let u: f64 = rng.resolution.random();
             u < model.first_contact_resolution
         };
         let cell = self.cell_of(now);
@@ -711,6 +748,7 @@ impl<'c> Replication<'c> {
         let call = Caller {
             arrival: now,
             work,
+            wrap,
             cell,
             pack,
             first_cell,
@@ -746,6 +784,7 @@ impl<'c> Replication<'c> {
         *s = Slot {
             arrival: now,
             work,
+            wrap,
             cell,
             pack,
             first_cell,
@@ -777,10 +816,7 @@ impl<'c> Replication<'c> {
         let group = &c.groups[g];
         let learning = group.skill_factor[ct].get(day).copied().unwrap_or(1.0);
         let handling = call.work * model.handling_factor[day] * group.handling_factor * learning;
-        let wrap = model
-            .wrap_up
-            .as_ref()
-            .map_or(0.0, |w| w.sample(&mut self.rng_decisions[ct]));
+        let wrap = call.wrap;
         let wait = now - call.arrival;
         let (threshold, hw) = (model.threshold_s, model.handled_within_s);
         let end = now + handling;
@@ -985,6 +1021,7 @@ impl<'c> Replication<'c> {
         let call = Caller {
             arrival: s.arrival,
             work: s.work,
+            wrap: s.wrap,
             cell: s.cell,
             pack: s.pack,
             first_cell: s.first_cell,
@@ -1043,9 +1080,9 @@ impl<'c> Replication<'c> {
         if let Some((p, delay, max)) = &c.call_types[ct].redial
             && u32::from(s.attempt) + 1 < *max
         {
-            let u: f64 = self.rng_decisions[ct].random();
+            let u: f64 = self.rng[ct].redial.random();
             if u < *p {
-                let d = delay.sample(&mut self.rng_decisions[ct]);
+                let d = delay.sample(&mut self.rng[ct].redial_delay);
                 self.events.push(
                     now + d,
                     Event::Arrive {
