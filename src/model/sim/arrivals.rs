@@ -1,0 +1,251 @@
+//! Stage one of a journey: demand arrives, finds the service open or closed,
+//! and goes through the IVR. Also the release of outbound packs.
+
+use rand::RngExt;
+use rand_distr::Exp1;
+
+use super::journey::{Event, Journey, NO_PACK, Stage};
+use super::{PackState, Replication};
+use crate::calendar::DAY_S;
+use crate::engine::Rng;
+use crate::model::CallTypeModel;
+
+/// Where a call type's arrival process stands.
+#[derive(Debug, Clone, Copy, Default)]
+struct ArrivalState {
+    t: f64,
+    day: u32,
+    segment: u32,
+    /// End and rate (day factor applied) of the current segment (`end` = 0
+    /// before the first).
+    end: f64,
+    rate: f64,
+}
+
+/// The arrival processes of a replication: one pending arrival per call
+/// type, kept out of the event heap.
+pub(super) struct Arrivals {
+    state: Vec<ArrivalState>,
+    /// Next arrival instant of each call type (infinite when none is left).
+    next: Vec<f64>,
+    /// Day factor of each call type and day.
+    pub day_factor: Vec<Vec<f64>>,
+    next_caller: u32,
+}
+
+impl Arrivals {
+    pub fn new(n_call_types: usize, days: usize) -> Self {
+        Arrivals {
+            state: vec![ArrivalState::default(); n_call_types],
+            next: vec![f64::INFINITY; n_call_types],
+            day_factor: vec![vec![1.0; days]; n_call_types],
+            next_caller: 0,
+        }
+    }
+
+    pub fn reset(&mut self) {
+        self.state.fill(ArrivalState::default());
+        self.next.fill(f64::INFINITY);
+        self.next_caller = 0;
+    }
+
+    /// A new caller id.
+    #[inline]
+    pub fn new_caller(&mut self) -> u32 {
+        let c = self.next_caller;
+        self.next_caller = self.next_caller.wrapping_add(1);
+        c
+    }
+
+    /// The earliest pending arrival: (time, call type); infinite when none.
+    #[inline]
+    pub fn earliest(&self) -> (f64, usize) {
+        let mut best = (f64::INFINITY, 0);
+        for (ct, &t) in self.next.iter().enumerate() {
+            if t < best.0 {
+                best = (t, ct);
+            }
+        }
+        best
+    }
+
+    /// Draws call type `ct`'s next arrival after the current one.
+    #[inline]
+    pub fn advance(&mut self, ct: usize, model: &CallTypeModel, rng: &mut Rng) {
+        self.next[ct] = next_arrival(model, &mut self.state[ct], rng, &self.day_factor[ct])
+            .unwrap_or(f64::INFINITY);
+    }
+}
+
+/// The next demand instant of a call type (the segment it falls in is left
+/// in `st`), or `None` after the horizon. Piecewise-constant Poisson
+/// arrivals are drawn exactly: a gap that crosses a segment's end is
+/// discarded and drawing restarts at the next segment, which the memoryless
+/// property makes exact.
+fn next_arrival(
+    model: &CallTypeModel,
+    st: &mut ArrivalState,
+    rng: &mut Rng,
+    day_factor: &[f64],
+) -> Option<f64> {
+    let gap = |rng: &mut Rng, rate: f64| {
+        if model.deterministic {
+            1.0 / rate
+        } else {
+            let e: f64 = rng.sample(Exp1);
+            e / rate
+        }
+    };
+    // Fast path: the next arrival falls in the current segment.
+    if st.t < st.end {
+        let t = st.t + gap(rng, st.rate);
+        if t < st.end {
+            st.t = t;
+            return Some(t);
+        }
+        st.t = st.end;
+        st.segment += 1;
+    }
+    loop {
+        let day = st.day as usize;
+        let segs = model.days.get(day)?;
+        let Some(seg) = segs.get(st.segment as usize) else {
+            st.day += 1;
+            st.segment = 0;
+            continue;
+        };
+        let base = day as f64 * DAY_S;
+        let (start, end) = (base + seg.start, base + seg.end);
+        let rate = seg.rate * day_factor[day];
+        if st.t < start {
+            st.t = start;
+        }
+        if rate > 0.0 {
+            let t = st.t + gap(rng, rate);
+            if t < end {
+                *st = ArrivalState {
+                    t,
+                    day: st.day,
+                    segment: st.segment,
+                    end,
+                    rate,
+                };
+                return Some(t);
+            }
+        }
+        st.t = end;
+        st.segment += 1;
+    }
+}
+
+impl Replication<'_> {
+    /// A caller of `ct` drawn by the arrival process dials in.
+    pub(super) fn on_dial(&mut self, now: f64, ct: usize) {
+        let caller = self.arrivals.new_caller();
+        self.on_attempt(now, Journey::first(caller, ct, Stage::Ivr));
+    }
+
+    /// A caller goes on with their journey at `now`: if their service is
+    /// closed, the closed-hours rule applies; otherwise the next stage.
+    /// Deferred items (e-mail, cases, outbound) are accepted at any hour and
+    /// wait for the working hours.
+    pub(super) fn on_attempt(&mut self, now: f64, j: Journey) {
+        let c = self.c;
+        let model = &c.call_types[j.ct()];
+        if !model.deferred && !c.services[model.service].is_open(now) {
+            self.on_closed(now, j);
+            return;
+        }
+        match j.stage {
+            Stage::Ivr => self.enter_ivr(now, j),
+            Stage::Queue => self.reach_queue(now, j, NO_PACK),
+        }
+    }
+
+    /// A caller finds the service closed: they call again at the next
+    /// opening (after a delay, through the IVR again), or give up.
+    fn on_closed(&mut self, now: f64, j: Journey) {
+        let c = self.c;
+        let ct = j.ct();
+        let model = &c.call_types[ct];
+        if let Some((share, delay)) = &model.closed_retry {
+            let u: f64 = self.rng[ct].retry.random();
+            if u < *share
+                && let Some(open) = c.services[model.service].next_open(now, c.days)
+            {
+                let d = delay
+                    .as_ref()
+                    .map_or(0.0, |s| s.sample(&mut self.rng[ct].retry_delay));
+                let next = Journey {
+                    stage: Stage::Ivr,
+                    ..j
+                };
+                self.events.push(open + d, Event::Arrive(next));
+                return;
+            }
+        }
+        let cell = self.cell_of(now);
+        if let Some(cc) = self.call_cell(ct, cell) {
+            cc.lost_while_closed += 1.0;
+        }
+        if j.attempt > 0
+            && let Some(cc) = self.call_cell(ct, j.first_cell)
+        {
+            cc.callers_lost += 1.0;
+        }
+    }
+
+    /// A caller enters the IVR: on a first attempt it may serve them alone;
+    /// every attempt spends its duration there before the queue (a redial
+    /// goes through the menus again, but its caller already wants an agent).
+    /// Without an IVR the caller reaches the queue at once.
+    fn enter_ivr(&mut self, now: f64, j: Journey) {
+        let c = self.c;
+        let ct = j.ct();
+        let Some((share, duration)) = &c.call_types[ct].ivr else {
+            self.reach_queue(now, j, NO_PACK);
+            return;
+        };
+        if j.attempt == 0 {
+            let u: f64 = self.rng[ct].ivr.random();
+            if u < *share {
+                let cell = self.cell_of(now);
+                if let Some(cc) = self.call_cell(ct, cell) {
+                    cc.ivr_served += 1.0;
+                }
+                return;
+            }
+        }
+        match duration {
+            Some(d) => {
+                let at = now + d.sample(&mut self.rng[ct].ivr_time);
+                let next = Journey {
+                    stage: Stage::Queue,
+                    ..j
+                };
+                self.events.push(at, Event::Arrive(next));
+            }
+            None => self.reach_queue(now, j, NO_PACK),
+        }
+    }
+
+    /// A pack of items is released: each item reaches the queue now.
+    pub(super) fn on_pack_release(&mut self, now: f64, ct: usize, size: u32) {
+        let cell = self.cell_of(now);
+        if let Some(c) = self.call_cell(ct, cell) {
+            c.packs += 1.0;
+        }
+        let pack = self.packs.len() as u32;
+        self.packs.push(PackState {
+            release: now,
+            remaining: size,
+            last_end: now,
+            cell,
+            call_type: ct as u16,
+        });
+        for _ in 0..size {
+            let caller = self.arrivals.new_caller();
+            self.reach_queue(now, Journey::first(caller, ct, Stage::Queue), pack);
+        }
+    }
+}

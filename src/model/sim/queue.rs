@@ -1,0 +1,251 @@
+//! Stage two: a caller reaches the queue, is routed to an idle agent or
+//! waits; a waiting caller may abandon and redial.
+//!
+//! Per-call state lives only while a caller waits, in a slot reused through
+//! a free list; a caller answered at once never takes a slot. Abandonment is
+//! an event that carries the slot's generation, so an abandonment scheduled
+//! for a caller who was answered meanwhile is recognised as stale and
+//! ignored. Abandoned callers stay in their FIFO queue until they reach its
+//! head and are skipped there (lazy deletion), so abandoning costs O(1).
+
+use std::collections::VecDeque;
+
+use rand::RngExt;
+
+use super::Replication;
+use super::journey::{Call, Event, Journey, Stage};
+use super::trace::{CallRecord, Outcome};
+
+/// A waiting caller.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    call: Call,
+    generation: u32,
+    abandoned: bool,
+}
+
+/// The waiting callers: one FIFO queue of slots per call type.
+pub(super) struct Waiting {
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    queues: Vec<VecDeque<u32>>,
+    /// Callers waiting, per call type.
+    pub count: Vec<u32>,
+    /// Callers waiting, in all.
+    pub total: u32,
+}
+
+impl Waiting {
+    pub fn new(n_call_types: usize) -> Self {
+        Waiting {
+            slots: Vec::with_capacity(1024),
+            free: Vec::with_capacity(1024),
+            queues: (0..n_call_types)
+                .map(|_| VecDeque::with_capacity(256))
+                .collect(),
+            count: vec![0; n_call_types],
+            total: 0,
+        }
+    }
+
+    pub fn reset(&mut self) {
+        self.slots.clear();
+        self.free.clear();
+        self.queues.iter_mut().for_each(VecDeque::clear);
+        self.count.fill(0);
+        self.total = 0;
+    }
+
+    /// Puts `call` at the back of its queue; returns its slot and generation.
+    fn enqueue(&mut self, call: Call) -> (u32, u32) {
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.slots.push(Slot::default());
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let s = &mut self.slots[slot as usize];
+        s.call = call;
+        s.abandoned = false;
+        let ct = call.journey.ct();
+        self.queues[ct].push_back(slot);
+        self.count[ct] += 1;
+        self.total += 1;
+        (slot, s.generation)
+    }
+
+    fn free_slot(&mut self, slot: u32) {
+        let s = &mut self.slots[slot as usize];
+        s.generation = s.generation.wrapping_add(1);
+        self.free.push(slot);
+    }
+
+    /// Removes the first caller of `ct`'s queue who is still waiting.
+    pub fn pop(&mut self, ct: usize) -> Option<Call> {
+        while let Some(slot) = self.queues[ct].pop_front() {
+            let s = self.slots[slot as usize];
+            self.free_slot(slot);
+            if !s.abandoned {
+                self.count[ct] -= 1;
+                self.total -= 1;
+                return Some(s.call);
+            }
+        }
+        None
+    }
+
+    /// Arrival instant of the first caller of `ct`'s queue still waiting
+    /// (abandoned callers at the head are removed on the way).
+    pub fn head_arrival(&mut self, ct: usize) -> f64 {
+        while let Some(&slot) = self.queues[ct].front() {
+            let s = self.slots[slot as usize];
+            if !s.abandoned {
+                return s.call.arrival;
+            }
+            self.queues[ct].pop_front();
+            self.free_slot(slot);
+        }
+        f64::INFINITY
+    }
+
+    /// Marks the caller in `slot` as gone if it is still the one that
+    /// arrived with `generation`; returns its call.
+    fn leave(&mut self, slot: u32, generation: u32) -> Option<Call> {
+        let s = &mut self.slots[slot as usize];
+        if s.generation != generation || s.abandoned {
+            return None;
+        }
+        s.abandoned = true;
+        let call = s.call;
+        self.count[call.journey.ct()] -= 1;
+        self.total -= 1;
+        Some(call)
+    }
+}
+
+impl Replication<'_> {
+    /// A caller reaches the queue: the values of the call are drawn, it is
+    /// counted as offered, and it goes to an idle agent or waits. `pack` is
+    /// the pack of an outbound item or `NO_PACK`.
+    pub(super) fn reach_queue(&mut self, now: f64, j: Journey, pack: u32) {
+        let ct = j.ct();
+        let model = &self.c.call_types[ct];
+        // Every value is drawn for every caller, answered at once or not, each
+        // from its own stream: the k-th caller to reach this queue draws the
+        // same values in every scenario run with this seed.
+        let rng = &mut self.rng[ct];
+        let work = model.handling.sample(&mut rng.handling);
+        let wrap = model
+            .wrap_up
+            .as_ref()
+            .map_or(0.0, |w| w.sample(&mut rng.wrap_up));
+        let patience = match &model.patience {
+            Some(p) => p.sample(&mut rng.patience),
+            None => f64::INFINITY,
+        };
+        let resolved = model.first_contact_resolution >= 1.0 || {
+            let u: f64 = rng.resolution.random();
+            u < model.first_contact_resolution
+        };
+        let cell = self.cell_of(now);
+        let first_cell = if j.attempt > 0 { j.first_cell } else { cell };
+        if let Some(c) = self.call_cell(ct, cell) {
+            c.offered += 1.0;
+        }
+        if j.attempt == 0
+            && let Some(c) = self.call_cell(ct, first_cell)
+        {
+            c.callers += 1.0;
+        }
+        let call = Call {
+            journey: Journey {
+                first_cell,
+                stage: Stage::Queue,
+                ..j
+            },
+            arrival: now,
+            work,
+            wrap,
+            cell,
+            pack,
+            resolved,
+        };
+        if let Some(g) = self.select_agent(ct) {
+            self.start_service(now, g, &call);
+            return;
+        }
+        // Everyone able to answer is busy: wait.
+        let (slot, generation) = self.waiting.enqueue(call);
+        if patience.is_finite() {
+            self.events
+                .push(now + patience, Event::Abandon { slot, generation });
+        }
+    }
+
+    /// A waiting caller's patience runs out (ignored if already answered).
+    pub(super) fn on_abandon(&mut self, now: f64, slot: u32, generation: u32) {
+        if let Some(call) = self.waiting.leave(slot, generation) {
+            self.record_abandon(now, &call);
+        }
+    }
+
+    /// A service closes: its waiting callers are dropped (counted as
+    /// abandoned). Deferred items are never dropped: they are the backlog.
+    pub(super) fn on_close(&mut self, now: f64, service: usize) {
+        let c = self.c;
+        for &ct in &c.services[service].call_types {
+            let ct = ct as usize;
+            if c.call_types[ct].deferred {
+                continue;
+            }
+            while let Some(call) = self.waiting.pop(ct) {
+                self.record_abandon(now, &call);
+            }
+        }
+    }
+
+    /// Counts an abandonment and decides whether the caller calls again.
+    fn record_abandon(&mut self, now: f64, call: &Call) {
+        let j = call.journey;
+        let (ct, wait) = (j.ct(), now - call.arrival);
+        if let Some(t) = &mut self.trace {
+            t.push(CallRecord {
+                caller: j.caller,
+                call_type: j.call_type,
+                arrival: call.arrival,
+                answered: None,
+                end: now,
+                group: None,
+                outcome: Outcome::Abandoned,
+            });
+        }
+        let c = self.c;
+        let threshold = c.call_types[ct].threshold_s;
+        if let Some(cc) = self.call_cell(ct, call.cell) {
+            cc.abandoned += 1.0;
+            cc.wait_abandoned_s += wait;
+            if wait <= threshold {
+                cc.abandoned_within += 1.0;
+            }
+        }
+        if let Some((p, delay, max)) = &c.call_types[ct].redial
+            && u32::from(j.attempt) + 1 < *max
+        {
+            let u: f64 = self.rng[ct].redial.random();
+            if u < *p {
+                let d = delay.sample(&mut self.rng[ct].redial_delay);
+                let next = Journey {
+                    attempt: j.attempt + 1,
+                    stage: Stage::Ivr,
+                    ..j
+                };
+                self.events.push(now + d, Event::Arrive(next));
+                return;
+            }
+        }
+        if let Some(cc) = self.call_cell(ct, j.first_cell) {
+            cc.callers_lost += 1.0;
+        }
+    }
+}
