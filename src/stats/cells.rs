@@ -1,125 +1,101 @@
 //! Streaming tallies of one replication: plain counters and sums per
 //! interval of the horizon, updated in place, never a record per call.
 
-/// Counters of the calls that arrived in one interval (all outcomes are
-/// credited to the interval of arrival, as contracts count them).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct CallCell {
-    /// Callers who reached the queue.
-    pub offered: f64,
-    /// Calls answered by an agent.
-    pub answered: f64,
-    /// Answered with a wait <= the service's threshold.
-    pub answered_within: f64,
-    /// Callers who hung up before being answered (or were dropped at closing).
-    pub abandoned: f64,
-    /// Abandoned with a wait <= the threshold ("short abandons").
-    pub abandoned_within: f64,
-    /// Sum of the waits of answered calls, seconds.
-    pub wait_answered_s: f64,
-    /// Sum of the waits of abandoned calls, seconds.
-    pub wait_abandoned_s: f64,
-    /// Sum of handling times of answered calls, seconds.
-    pub handling_s: f64,
-    /// Answered calls whose handling time was within the handling target.
-    pub handled_within: f64,
-    /// Answered calls resolved at first contact.
-    pub resolved: f64,
-    /// Callers whose first attempt arrived in this interval.
-    pub callers: f64,
-    /// Of those, callers answered at some attempt.
-    pub callers_answered: f64,
-    /// Of those, callers who abandoned their last attempt (no redial).
-    pub callers_lost: f64,
-    /// Callers who wanted to call while the service was closed and gave up
-    /// (credited to the interval of their attempt; not offered).
-    pub lost_while_closed: f64,
-    /// Items completed within the call type's working-hours target.
-    pub done_within: f64,
-    /// Answered calls escalated (not resolved at first contact).
-    pub escalated: f64,
-    /// Packs released in this interval.
-    pub packs: f64,
-    /// Of those, packs completed within the working-hours target.
-    pub packs_within: f64,
-    /// Callers served by the IVR alone (not offered to the queue).
-    pub ivr_served: f64,
-    /// Answered calls not completed because an outage was on when they ended.
-    pub not_completed: f64,
-    /// Sum, over the service's daily closings in this interval, of the items
-    /// waiting at closing time.
-    pub backlog_at_close: f64,
-    /// Daily closings of the service in this interval.
-    pub closings: f64,
+/// Defines a cell of counters that add up field by field: the struct and
+/// its `add` come from one list, so a new counter cannot be left out of the
+/// merge of replications or buckets.
+macro_rules! counters {
+    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq)]
+        pub struct $name {
+            $($(#[$fmeta])* pub $field: f64,)*
+        }
+
+        impl $name {
+            /// Adds another cell's counters to this one.
+            #[inline]
+            pub fn add(&mut self, o: &$name) {
+                $(self.$field += o.$field;)*
+            }
+        }
+    };
 }
 
-impl CallCell {
-    /// Adds another cell's counters to this one.
-    #[inline]
-    pub fn add(&mut self, o: &CallCell) {
-        self.offered += o.offered;
-        self.answered += o.answered;
-        self.answered_within += o.answered_within;
-        self.abandoned += o.abandoned;
-        self.abandoned_within += o.abandoned_within;
-        self.wait_answered_s += o.wait_answered_s;
-        self.wait_abandoned_s += o.wait_abandoned_s;
-        self.handling_s += o.handling_s;
-        self.handled_within += o.handled_within;
-        self.resolved += o.resolved;
-        self.callers += o.callers;
-        self.callers_answered += o.callers_answered;
-        self.callers_lost += o.callers_lost;
-        self.lost_while_closed += o.lost_while_closed;
-        self.done_within += o.done_within;
-        self.escalated += o.escalated;
-        self.packs += o.packs;
-        self.packs_within += o.packs_within;
-        self.ivr_served += o.ivr_served;
-        self.not_completed += o.not_completed;
-        self.backlog_at_close += o.backlog_at_close;
-        self.closings += o.closings;
+counters! {
+    /// Counters of the calls that arrived in one interval (all outcomes are
+    /// credited to the interval of arrival, as contracts count them).
+    CallCell {
+        /// Callers who reached the queue.
+        offered,
+        /// Calls answered by an agent.
+        answered,
+        /// Answered with a wait <= the service's threshold.
+        answered_within,
+        /// Callers who hung up before being answered (or were dropped at closing).
+        abandoned,
+        /// Abandoned with a wait <= the threshold ("short abandons").
+        abandoned_within,
+        /// Sum of the waits of answered calls, seconds.
+        wait_answered_s,
+        /// Sum of the waits of abandoned calls, seconds.
+        wait_abandoned_s,
+        /// Sum of handling times of answered calls, seconds.
+        handling_s,
+        /// Answered calls whose handling time was within the handling target.
+        handled_within,
+        /// Answered calls resolved at first contact.
+        resolved,
+        /// Callers whose first attempt arrived in this interval.
+        callers,
+        /// Of those, callers answered at some attempt.
+        callers_answered,
+        /// Of those, callers who abandoned their last attempt (no redial).
+        callers_lost,
+        /// Callers who wanted to call while the service was closed and gave up
+        /// (credited to the interval of their attempt; not offered).
+        lost_while_closed,
+        /// Items completed within the call type's working-hours target.
+        done_within,
+        /// Answered calls escalated (not resolved at first contact).
+        escalated,
+        /// Packs released in this interval.
+        packs,
+        /// Of those, packs completed within the working-hours target.
+        packs_within,
+        /// Callers served by the IVR alone (not offered to the queue).
+        ivr_served,
+        /// Answered calls not completed because an outage was on when they ended.
+        not_completed,
+        /// Sum, over the service's daily closings in this interval, of the items
+        /// waiting at closing time.
+        backlog_at_close,
+        /// Daily closings of the service in this interval.
+        closings,
     }
 }
 
-/// Agent time of one group in one interval, agent-seconds.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct GroupCell {
-    /// Time agents spent handling calls.
-    pub busy_s: f64,
-    /// Time agents were present: scheduled, or still finishing a call after
-    /// their shift ended (overtime).
-    pub present_s: f64,
-    /// Scheduled agent time.
-    pub scheduled_s: f64,
-}
-
-impl GroupCell {
-    /// Adds another cell's times to this one.
-    #[inline]
-    pub fn add(&mut self, o: &GroupCell) {
-        self.busy_s += o.busy_s;
-        self.present_s += o.present_s;
-        self.scheduled_s += o.scheduled_s;
+counters! {
+    /// Agent time of one group in one interval, agent-seconds.
+    GroupCell {
+        /// Time agents spent handling calls.
+        busy_s,
+        /// Time agents were present: scheduled, or still finishing a call after
+        /// their shift ended (overtime).
+        present_s,
+        /// Scheduled agent time.
+        scheduled_s,
     }
 }
 
-/// Opening time of one service in one interval, and how much of it an
-/// outage took, seconds.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct ServiceCell {
-    /// Opening time.
-    pub open_s: f64,
-    /// Opening time during which at least one outage of the service was on.
-    pub down_s: f64,
-}
-
-impl ServiceCell {
-    /// Adds another cell's times to this one.
-    #[inline]
-    pub fn add(&mut self, o: &ServiceCell) {
-        self.open_s += o.open_s;
-        self.down_s += o.down_s;
+counters! {
+    /// Opening time of one service in one interval, and how much of it an
+    /// outage took, seconds.
+    ServiceCell {
+        /// Opening time.
+        open_s,
+        /// Opening time during which at least one outage of the service was on.
+        down_s,
     }
 }
 
