@@ -286,18 +286,7 @@ fn cmd_compare(a: args::CompareArgs) -> Result<(), CliError> {
     let kpis = a
         .fail_if_worse
         .iter()
-        .map(|name| {
-            crate::stats::Kpi::from_name(name).ok_or_else(|| {
-                CliError::input(format!(
-                    "--fail-if-worse {name}: unknown KPI (one of {})",
-                    crate::stats::Kpi::SERVICE_KPIS
-                        .iter()
-                        .map(|k| k.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })
-        })
+        .map(|name| crate::compare::parse_judged_kpi(name).map_err(CliError::input))
         .collect::<Result<Vec<_>, _>>()?;
     let mut paths: Vec<&Path> = vec![a.base.as_path()];
     paths.extend(a.alternatives.iter().map(PathBuf::as_path));

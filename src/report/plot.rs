@@ -25,6 +25,7 @@ use plotters::style::FontStyle;
 use crate::calendar::{Weekday, parse_clock};
 use crate::compare::Comparison;
 use crate::io::write_atomic;
+use crate::stats::kpi::Polarity;
 use crate::stats::summary::EntitySummary;
 use crate::stats::{Estimate, Kpi, Summary};
 
@@ -252,7 +253,7 @@ pub fn interval_plot(s: &Summary, e: &EntitySummary, k: Kpi) -> LinePlot {
         target,
         x_is_clock: true,
         percent: k.is_share(),
-        legend_top: !k.higher_is_better(),
+        legend_top: k.polarity() == Polarity::LowerIsBetter,
     }
 }
 
@@ -292,7 +293,7 @@ pub fn staffing_plot(
         target: target.map(|t| t * f),
         x_is_clock: false,
         percent: k.is_share(),
-        legend_top: !k.higher_is_better(),
+        legend_top: k.polarity() == Polarity::LowerIsBetter,
     }
 }
 
@@ -562,7 +563,7 @@ impl Plot for Heatmap {
             .label_style(style(16))
             .axis_desc_style(style(18))
             .draw()?;
-        let higher = self.kpi.higher_is_better();
+        let higher = self.kpi.polarity() != Polarity::LowerIsBetter;
         let span = if hi > lo { hi - lo } else { 1.0 };
         let cell_px = f64::from(self.size().0 - 160) / ((x1 - x0) / self.interval_h);
         let font = if cell_px >= 44.0 { 14 } else { 11 };
