@@ -243,7 +243,7 @@ fn compare_one(base: &Summary, alt: &Summary, t: &mut TQuantiles) -> Alternative
             let target = be
                 .compliance
                 .iter()
-                .find(|c| c.call_type.is_none() && c.kpi == k.name())
+                .find(|c| c.call_type.is_none() && c.kpi == *k)
                 .map(|c| c.target);
             kpis.push(KpiComparison {
                 kpi: *k,

@@ -219,15 +219,13 @@ fn cmd_run(a: args::RunArgs) -> Result<(), CliError> {
             .flat_map(|svc| {
                 svc.compliance
                     .iter()
-                    .filter(|c| c.status == "KO")
+                    .filter(|c| !c.status.is_ok())
                     .map(move |c| {
-                        let k = crate::stats::Kpi::from_name(c.kpi)
-                            .unwrap_or(crate::stats::Kpi::ServiceLevel);
                         format!(
                             "{} {}: {} (target {} {})",
                             svc.name,
                             c.indicator,
-                            report::fmt_estimate(k, &c.value),
+                            report::fmt_estimate(c.kpi, &c.value),
                             c.direction,
                             c.target
                         )
