@@ -200,6 +200,105 @@ pub fn format_clock(secs: u32) -> String {
     format!("{:02}:{:02}", secs / 3600, (secs % 3600) / 60)
 }
 
+/// A time of day: seconds after midnight (00:00 to 24:00), shown and
+/// serialised as `HH:MM`. It keeps its text beside the seconds, so it reads
+/// as a `&str` where text is wanted and as a number where time is.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClockTime {
+    secs: u32,
+    text: [u8; 5],
+}
+
+impl ClockTime {
+    /// The time `secs` seconds after midnight (at most 24:00; later times
+    /// are clamped to 24:00). Shown to the minute.
+    pub fn from_secs(secs: u32) -> ClockTime {
+        let secs = secs.min(86_400);
+        let (h, m) = (secs / 3600, (secs % 3600) / 60);
+        let digit = |x: u32| b'0' + (x % 10) as u8;
+        ClockTime {
+            secs,
+            text: [digit(h / 10), digit(h), b':', digit(m / 10), digit(m)],
+        }
+    }
+
+    /// `h:m`, e.g. `ClockTime::hm(8, 30)` for 08:30.
+    pub fn hm(h: u32, m: u32) -> ClockTime {
+        ClockTime::from_secs(h * 3600 + m * 60)
+    }
+
+    /// Parses `HH:MM` as [`parse_clock`] does.
+    pub fn parse(s: &str) -> Option<ClockTime> {
+        parse_clock(s).map(ClockTime::from_secs)
+    }
+
+    /// Seconds after midnight.
+    pub fn secs(self) -> u32 {
+        self.secs
+    }
+
+    /// Whole minutes after midnight.
+    pub fn minutes(self) -> u32 {
+        self.secs / 60
+    }
+
+    /// The text, `HH:MM`.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits and ':' are ever stored.
+        std::str::from_utf8(&self.text).unwrap_or("??:??")
+    }
+}
+
+impl std::ops::Deref for ClockTime {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialOrd for ClockTime {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ClockTime {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.secs.cmp(&other.secs)
+    }
+}
+
+impl PartialEq<str> for ClockTime {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ClockTime {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Debug for ClockTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ClockTime({})", self.as_str())
+    }
+}
+
+impl fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `pad` honours width and alignment, as a `&str` would.
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for ClockTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// Parses opening hours: `HH:MM-HH:MM`, several ranges separated by commas,
 /// or `closed`. Ranges must be increasing and must not overlap.
 pub fn parse_hours(s: &str) -> Option<Vec<(u32, u32)>> {
@@ -248,6 +347,13 @@ mod tests {
         assert_eq!(parse_clock("25:00"), None);
         assert_eq!(parse_clock("24:30"), None);
         assert_eq!(parse_clock("8:5"), None);
+        let t = ClockTime::hm(8, 30);
+        assert_eq!((t.secs(), t.minutes(), t.as_str()), (30_600, 510, "08:30"));
+        assert_eq!(t.as_str(), format_clock(30_600));
+        assert_eq!(ClockTime::parse("08:30"), Some(t));
+        assert_eq!(ClockTime::from_secs(86_400).as_str(), "24:00");
+        assert_eq!(format!("{t:<6}|"), "08:30 |");
+        assert!(ClockTime::hm(9, 0) > t);
         assert_eq!(parse_hours("10:00-09:00"), None);
         assert_eq!(parse_hours("closed"), Some(vec![]));
         assert_eq!(

@@ -13,6 +13,7 @@
 //! entity present in only one of the two scenarios is left out.
 
 use crate::stats::estimate::{Estimate, TQuantiles, Welford};
+use crate::stats::kpi::Polarity;
 use crate::stats::summary::EntitySummary;
 use crate::stats::{Kpi, Summary};
 
@@ -59,29 +60,31 @@ pub struct KpiComparison {
 
 impl KpiComparison {
     /// True when the alternative is significantly worse: the 95% CI of the
-    /// paired difference lies wholly on the bad side of zero.
+    /// paired difference lies wholly on the bad side of zero. Never for a
+    /// KPI of [`Polarity::Neutral`], which has no bad side.
     pub fn significantly_worse(&self) -> bool {
         let d = &self.difference;
         if d.mean.is_nan() || d.ci95.is_nan() {
             return false;
         }
-        if self.kpi.higher_is_better() {
-            d.mean + d.ci95 < 0.0
-        } else {
-            d.mean - d.ci95 > 0.0
+        match self.kpi.polarity() {
+            Polarity::HigherIsBetter => d.mean + d.ci95 < 0.0,
+            Polarity::LowerIsBetter => d.mean - d.ci95 > 0.0,
+            Polarity::Neutral => false,
         }
     }
 
-    /// True when the alternative is significantly better.
+    /// True when the alternative is significantly better (never for a
+    /// [`Polarity::Neutral`] KPI).
     pub fn significantly_better(&self) -> bool {
         let d = &self.difference;
         if d.mean.is_nan() || d.ci95.is_nan() {
             return false;
         }
-        if self.kpi.higher_is_better() {
-            d.mean - d.ci95 > 0.0
-        } else {
-            d.mean + d.ci95 < 0.0
+        match self.kpi.polarity() {
+            Polarity::HigherIsBetter => d.mean - d.ci95 > 0.0,
+            Polarity::LowerIsBetter => d.mean + d.ci95 < 0.0,
+            Polarity::Neutral => false,
         }
     }
 }
@@ -129,6 +132,39 @@ impl Alternative {
             }
         }
         out
+    }
+}
+
+/// KPIs that `--fail-if-worse` can judge: the service KPIs whose polarity
+/// in the KPI table says which side is worse.
+pub fn judged_kpis() -> impl Iterator<Item = Kpi> {
+    Kpi::SERVICE_KPIS
+        .into_iter()
+        .filter(|k| k.polarity() != Polarity::Neutral)
+}
+
+/// Reads a KPI name given to `--fail-if-worse`: a service KPI with a worse
+/// side (not [`Polarity::Neutral`], whose changes are only higher or lower).
+///
+/// # Errors
+/// A message naming the flag, the value and the accepted KPIs.
+pub fn parse_judged_kpi(name: &str) -> Result<Kpi, String> {
+    let list = || judged_kpis().map(Kpi::name).collect::<Vec<_>>().join(", ");
+    match Kpi::from_name(name) {
+        Some(k) if judged_kpis().any(|j| j == k) => Ok(k),
+        Some(k) if k.polarity() == Polarity::Neutral => Err(format!(
+            "--fail-if-worse {name}: {name} is neither better nor worse when it changes \
+             (compare reports it as higher or lower); judge one of {}",
+            list()
+        )),
+        Some(_) => Err(format!(
+            "--fail-if-worse {name}: not a service KPI; judge one of {}",
+            list()
+        )),
+        None => Err(format!(
+            "--fail-if-worse {name}: unknown KPI (one of {})",
+            list()
+        )),
     }
 }
 
@@ -207,7 +243,7 @@ fn compare_one(base: &Summary, alt: &Summary, t: &mut TQuantiles) -> Alternative
             let target = be
                 .compliance
                 .iter()
-                .find(|c| c.call_type.is_none() && c.kpi == k.name())
+                .find(|c| c.call_type.is_none() && c.kpi == *k)
                 .map(|c| c.target);
             kpis.push(KpiComparison {
                 kpi: *k,

@@ -223,3 +223,94 @@ fn compare_of_shipped_scenarios_writes_csv_and_json() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The verdict column and `--fail-if-worse` read one polarity per KPI: a
+/// KPI is "worse" in the table exactly when `--fail-if-worse` would fail on
+/// it, and a neutral KPI (occupancy: "higher" or "lower") is refused by
+/// `--fail-if-worse` instead of failing the run.
+#[test]
+fn verdict_and_fail_if_worse_agree_on_polarity() {
+    use ccsim::compare::{KpiComparison, judged_kpis, parse_judged_kpi};
+    use ccsim::report::compare::verdict;
+    use ccsim::stats::Estimate;
+    use ccsim::stats::kpi::Polarity;
+    let est = |mean: f64, ci95: f64| Estimate { mean, ci95, n: 10 };
+    for k in Kpi::ALL {
+        for diff in [-1.0, 1.0] {
+            let c = KpiComparison {
+                kpi: k,
+                base: est(0.5, 0.01),
+                alt: est(0.5 + diff, 0.01),
+                difference: est(diff, 0.1),
+                independent_ci95: 0.2,
+                target: None,
+            };
+            let v = verdict(&c);
+            assert_eq!(
+                v == "worse",
+                c.significantly_worse(),
+                "{} {diff}: {v}",
+                k.name()
+            );
+            assert_eq!(
+                v == "better",
+                c.significantly_better(),
+                "{} {diff}: {v}",
+                k.name()
+            );
+            let expected = match (k.polarity(), diff > 0.0) {
+                (Polarity::Neutral, true) => "higher",
+                (Polarity::Neutral, false) => "lower",
+                (Polarity::HigherIsBetter, true) | (Polarity::LowerIsBetter, false) => "better",
+                _ => "worse",
+            };
+            assert_eq!(v, expected, "{}", k.name());
+        }
+        let judged = judged_kpis().any(|j| j == k);
+        assert_eq!(parse_judged_kpi(k.name()).is_ok(), judged, "{}", k.name());
+        if k.polarity() == Polarity::Neutral {
+            assert!(!judged, "{}", k.name());
+        }
+    }
+    assert_eq!(Kpi::Occupancy.polarity(), Polarity::Neutral);
+    assert_eq!(Kpi::ServiceLevel.polarity(), Polarity::HigherIsBetter);
+    assert_eq!(Kpi::AbandonRate.polarity(), Polarity::LowerIsBetter);
+}
+
+/// Regression: fewer agents give a significantly higher occupancy, which the
+/// verdict column calls "higher"; `--fail-if-worse occupancy` used to exit 3
+/// on it. It is now refused as bad input (exit 2) naming the flag.
+#[test]
+fn fail_if_worse_refuses_a_neutral_kpi() {
+    let dir = scratch("fail-if-worse-neutral");
+    let few = dir.join("few.toml");
+    let many = dir.join("many.toml");
+    std::fs::write(&few, with_target(&queue(9), "few", 0.8)).unwrap();
+    std::fs::write(&many, with_target(&queue(11), "many", 0.8)).unwrap();
+    let table = bin()
+        .args(["compare", "--quiet", "-r", "20"])
+        .arg(&few)
+        .arg(&many)
+        .output()
+        .unwrap();
+    assert_eq!(table.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&table.stdout);
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("occupancy "))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(row.ends_with("lower"), "{row}");
+    let out = bin()
+        .args(["compare", "--quiet", "-r", "20"])
+        .arg(&few)
+        .arg(&many)
+        .args(["--fail-if-worse", "occupancy"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--fail-if-worse occupancy"), "{err}");
+    assert!(err.contains("service_level"), "{err}");
+    assert!(out.stdout.is_empty(), "refused before simulating");
+    let _ = std::fs::remove_dir_all(&dir);
+}

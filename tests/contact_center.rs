@@ -337,7 +337,7 @@ scheduled = [{ date = 2025-01-07, hours = "10:00-11:30" }, { date = 2025-01-08, 
         .iter()
         .find(|r| r.indicator == "continuity")
         .expect("continuity row");
-    assert_eq!((row.status, row.met_share), ("KO", 0.0));
+    assert_eq!((row.status, row.met_share), (ccsim::stats::Status::Ko, 0.0));
     // Per day: Tuesday lost 1.5 of its 10 hours.
     let tue = s.services[0].days[1].kpis.get(Kpi::Continuity).unwrap();
     assert!((tue.mean - 0.85).abs() < 1e-12);

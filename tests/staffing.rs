@@ -576,9 +576,9 @@ fn staff_aggregate_is_no_dearer_than_per_interval_and_meets_the_period() {
     .unwrap();
     assert!(agg.agent_hours <= per.agent_hours);
     for c in &agg.services[0].compliance {
-        if c.kpi == "service_level" {
+        if c.kpi == Kpi::ServiceLevel {
             assert!(c.value.mean >= c.target, "{c:?}");
-        } else if c.kpi == "abandon_rate" {
+        } else if c.kpi == Kpi::AbandonRate {
             assert!(c.value.mean <= c.target, "{c:?}");
         }
     }

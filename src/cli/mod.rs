@@ -219,15 +219,13 @@ fn cmd_run(a: args::RunArgs) -> Result<(), CliError> {
             .flat_map(|svc| {
                 svc.compliance
                     .iter()
-                    .filter(|c| c.status == "KO")
+                    .filter(|c| !c.status.is_ok())
                     .map(move |c| {
-                        let k = crate::stats::Kpi::from_name(c.kpi)
-                            .unwrap_or(crate::stats::Kpi::ServiceLevel);
                         format!(
                             "{} {}: {} (target {} {})",
                             svc.name,
                             c.indicator,
-                            report::fmt_estimate(k, &c.value),
+                            report::fmt_estimate(c.kpi, &c.value),
                             c.direction,
                             c.target
                         )
@@ -286,18 +284,7 @@ fn cmd_compare(a: args::CompareArgs) -> Result<(), CliError> {
     let kpis = a
         .fail_if_worse
         .iter()
-        .map(|name| {
-            crate::stats::Kpi::from_name(name).ok_or_else(|| {
-                CliError::input(format!(
-                    "--fail-if-worse {name}: unknown KPI (one of {})",
-                    crate::stats::Kpi::SERVICE_KPIS
-                        .iter()
-                        .map(|k| k.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })
-        })
+        .map(|name| crate::compare::parse_judged_kpi(name).map_err(CliError::input))
         .collect::<Result<Vec<_>, _>>()?;
     let mut paths: Vec<&Path> = vec![a.base.as_path()];
     paths.extend(a.alternatives.iter().map(PathBuf::as_path));

@@ -332,8 +332,8 @@ pub fn plan(
 pub struct PlannedInterval {
     /// Weekday.
     pub weekday: Weekday,
-    /// Start, HH:MM.
-    pub start: String,
+    /// Start (serialised as HH:MM).
+    pub start: crate::calendar::ClockTime,
     /// Agent group.
     pub group: String,
     /// Agents required (found by `staff`).
@@ -435,7 +435,7 @@ pub fn plan_and_repair(
                 .iter()
                 .filter_map(|iv| {
                     let g = sc.group_index(&iv.group)?;
-                    let i = (crate::calendar::parse_clock(&iv.start)? / is) as usize;
+                    let i = (iv.start.secs() / is) as usize;
                     let k = iv.weekday.index() * ipd + i;
                     let worst = super::services_of_group(sc, g)
                         .into_iter()
@@ -443,7 +443,7 @@ pub fn plan_and_repair(
                         .min_by(|a, b| a.service_level.mean.total_cmp(&b.service_level.mean))?;
                     Some(PlannedInterval {
                         weekday: iv.weekday,
-                        start: iv.start.clone(),
+                        start: iv.start,
                         group: iv.group.clone(),
                         required: iv.agents,
                         planned: current.groups[g].staffing[iv.weekday.index()][i],

@@ -50,7 +50,7 @@ use super::{
     OptimizeError, agent_hours, find_group, services_of_group, simulate_all, with_threads,
 };
 use crate::analytic;
-use crate::calendar::{Weekday, format_clock, parse_clock};
+use crate::calendar::{ClockTime, Weekday};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 use crate::stats::estimate::{Estimate, TQuantiles};
@@ -277,10 +277,7 @@ pub(crate) fn figures(
         .map(|e| {
             let mut v = vec![None; 7 * ipd];
             for iv in &e.intervals {
-                let Some(sec) = parse_clock(&iv.start) else {
-                    continue;
-                };
-                let i = (sec / interval_s) as usize;
+                let i = (iv.start.secs() / interval_s) as usize;
                 let (Some(o), Some(sl), Some(ab)) = (
                     iv.kpis.get(Kpi::Offered),
                     iv.kpis.get(Kpi::ServiceLevel),
@@ -377,8 +374,8 @@ pub(crate) fn verdict(
 pub struct IntervalPlan {
     /// Weekday.
     pub weekday: Weekday,
-    /// Start, HH:MM.
-    pub start: String,
+    /// Start (serialised as HH:MM).
+    pub start: ClockTime,
     /// Agent group.
     pub group: String,
     /// Agents found (the requirement).
@@ -662,7 +659,7 @@ fn search(
                 let Some((s, f)) = worst else { continue };
                 intervals.push(IntervalPlan {
                     weekday: Weekday::from_index(w),
-                    start: format_clock(i as u32 * is),
+                    start: ClockTime::from_secs(i as u32 * is),
                     group: sc.groups[g].name.clone(),
                     agents: current.groups[g].staffing[w][i],
                     input_agents: sc.groups[g].staffing[w][i],

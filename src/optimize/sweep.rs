@@ -217,7 +217,7 @@ pub struct SweepResult {
 /// True for targets that staffing moves (service level and abandonment);
 /// the handling-time target does not depend on the number of agents.
 pub fn is_staffing_target(c: &Compliance) -> bool {
-    c.kpi == Kpi::ServiceLevel.name() || c.kpi == Kpi::AbandonRate.name()
+    matches!(c.kpi, Kpi::ServiceLevel | Kpi::AbandonRate)
 }
 
 /// Runs a sweep.
@@ -321,7 +321,7 @@ pub fn render_table(r: &SweepResult) -> String {
     let p = |s: &ServiceAtLevel, k: Kpi| {
         s.compliance
             .iter()
-            .find(|c| c.call_type.is_none() && c.kpi == k.name())
+            .find(|c| c.call_type.is_none() && c.kpi == k)
             .map(|c| format!("{:.0}%", c.met_share * 100.0))
             .unwrap_or_else(|| "-".into())
     };
@@ -418,7 +418,7 @@ pub fn render_csv(r: &SweepResult) -> Result<String, csv::Error> {
                 rec.extend([
                     s.name.clone(),
                     "target".into(),
-                    c.kpi.into(),
+                    c.kpi.name().into(),
                     c.value.mean.to_string(),
                     c.value.ci95.to_string(),
                     c.target.to_string(),

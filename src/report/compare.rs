@@ -10,26 +10,17 @@ use std::fmt::Write;
 use serde_json::{Map, Value, json};
 
 use crate::compare::{Comparison, EntityKind, KpiComparison};
+use crate::stats::kpi::Polarity;
 use crate::stats::{Estimate, Kpi};
 
 /// `better`, `worse` or `no significant difference` (95% paired CI); for
-/// KPIs that are neither good nor bad in themselves (offered calls,
-/// occupancy, handling time, mean wait of abandoned calls, agent-hours)
+/// KPIs that are neither good nor bad in themselves ([`Polarity::Neutral`]
+/// in the KPI table: offered calls, occupancy, handling time, agent-hours...)
 /// `higher` or `lower`.
 pub fn verdict(c: &KpiComparison) -> &'static str {
-    let neutral = matches!(
-        c.kpi,
-        Kpi::Offered
-            | Kpi::Occupancy
-            | Kpi::MeanHandlingS
-            | Kpi::MeanWaitAbandonedS
-            | Kpi::ScheduledAgentHours
-            | Kpi::BusyAgentHours
-            | Kpi::OvertimeAgentHours
-    );
     let d = &c.difference;
     let sig = !(d.mean.is_nan() || d.ci95.is_nan()) && d.mean.abs() > d.ci95;
-    if neutral {
+    if c.kpi.polarity() == Polarity::Neutral {
         if !sig {
             "no significant difference"
         } else if d.mean > 0.0 {

@@ -52,7 +52,13 @@ pub fn render(s: &Summary) -> Result<String, csv::Error> {
             };
         put("horizon", "", "", "", &e.kpis)?;
         for iv in &e.intervals {
-            put("interval", iv.weekday.short(), &iv.start, "", &iv.kpis)?;
+            put(
+                "interval",
+                iv.weekday.short(),
+                iv.start.as_str(),
+                "",
+                &iv.kpis,
+            )?;
         }
         for d in &e.days {
             put("day", d.weekday.short(), "", &d.date, &d.kpis)?;

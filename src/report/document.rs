@@ -15,7 +15,7 @@ use super::plot::{self, PlotError};
 use crate::calendar::Date;
 use crate::compare::{Comparison, EntityKind};
 use crate::io::write_atomic;
-use crate::stats::{Kpi, Summary};
+use crate::stats::{Kpi, Status, Summary};
 
 /// A piece of a report.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,7 +135,7 @@ impl Document {
                     for r in rows {
                         o.push_str("<tr>");
                         for c in r {
-                            if c == "OK" || c == "KO" {
+                            if Status::ALL.iter().any(|st| st.label() == c) {
                                 let _ = write!(o, "<td class=\"{c}\">{c}</td>");
                             } else {
                                 let _ = write!(o, "<td>{}</td>", html_escape(c));
@@ -244,7 +244,7 @@ fn compliance_rows(s: &Summary) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for svc in &s.services {
         for c in &svc.compliance {
-            let k = Kpi::from_name(c.kpi).unwrap_or(Kpi::ServiceLevel);
+            let k = c.kpi;
             let target = if k.is_share() {
                 format!("{} {:.2}%", c.direction, c.target * 100.0)
             } else {
@@ -290,9 +290,7 @@ fn worst_intervals(
             let change = a.map_or("-".to_string(), |a| {
                 format!("{:+.1} pp", (a.mean - b.mean) * 100.0)
             });
-            let end = crate::calendar::parse_clock(&iv.start)
-                .map(|c| crate::calendar::format_clock(c + interval_minutes * 60))
-                .unwrap_or_default();
+            let end = crate::calendar::format_clock(iv.start.secs() + interval_minutes * 60);
             vec![
                 iv.weekday.short().to_string(),
                 format!("{}-{end}", iv.start),

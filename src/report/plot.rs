@@ -22,9 +22,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use crate::calendar::{Weekday, parse_clock};
+use crate::calendar::Weekday;
 use crate::compare::Comparison;
 use crate::io::write_atomic;
+use crate::stats::kpi::Polarity;
 use crate::stats::summary::EntitySummary;
 use crate::stats::{Estimate, Kpi, Summary};
 
@@ -213,7 +214,7 @@ pub fn interval_plot(s: &Summary, e: &EntitySummary, k: Kpi) -> LinePlot {
         if est.mean.is_nan() {
             continue;
         }
-        let x = parse_clock(&iv.start).map_or(0.0, |c| f64::from(c) / 3600.0) + half;
+        let x = f64::from(iv.start.secs()) / 3600.0 + half;
         let f = scale(k);
         by_day
             .entry(iv.weekday.index())
@@ -234,7 +235,7 @@ pub fn interval_plot(s: &Summary, e: &EntitySummary, k: Kpi) -> LinePlot {
     let target = e
         .compliance
         .iter()
-        .find(|c| c.call_type.is_none() && c.kpi == k.name())
+        .find(|c| c.call_type.is_none() && c.kpi == k)
         .map(|c| c.target * scale(k));
     LinePlot {
         title: format!(
@@ -252,7 +253,7 @@ pub fn interval_plot(s: &Summary, e: &EntitySummary, k: Kpi) -> LinePlot {
         target,
         x_is_clock: true,
         percent: k.is_share(),
-        legend_top: !k.higher_is_better(),
+        legend_top: k.polarity() == Polarity::LowerIsBetter,
     }
 }
 
@@ -292,7 +293,7 @@ pub fn staffing_plot(
         target: target.map(|t| t * f),
         x_is_clock: false,
         percent: k.is_share(),
-        legend_top: !k.higher_is_better(),
+        legend_top: k.polarity() == Polarity::LowerIsBetter,
     }
 }
 
@@ -467,7 +468,7 @@ pub fn heatmap(s: &Summary, e: &EntitySummary, k: Kpi) -> Heatmap {
         if est.mean.is_nan() {
             continue;
         }
-        let h = parse_clock(&iv.start).map_or(0.0, |c| f64::from(c) / 3600.0);
+        let h = f64::from(iv.start.secs()) / 3600.0;
         rows.entry(iv.weekday.index())
             .or_default()
             .push((h, est.mean * scale(k)));
@@ -488,7 +489,7 @@ pub fn heatmap(s: &Summary, e: &EntitySummary, k: Kpi) -> Heatmap {
         target: e
             .compliance
             .iter()
-            .find(|c| c.call_type.is_none() && c.kpi == k.name())
+            .find(|c| c.call_type.is_none() && c.kpi == k)
             .map(|c| c.target * scale(k)),
     }
 }
@@ -562,7 +563,7 @@ impl Plot for Heatmap {
             .label_style(style(16))
             .axis_desc_style(style(18))
             .draw()?;
-        let higher = self.kpi.higher_is_better();
+        let higher = self.kpi.polarity() != Polarity::LowerIsBetter;
         let span = if hi > lo { hi - lo } else { 1.0 };
         let cell_px = f64::from(self.size().0 - 160) / ((x1 - x0) / self.interval_h);
         let font = if cell_px >= 44.0 { 14 } else { 11 };
@@ -643,10 +644,7 @@ pub fn demand_plot(s: &Summary) -> DemandPlot {
                 .map(|e| e.mean)
                 .filter(|x| x.is_finite())
                 .unwrap_or(aht_all);
-            let key = (
-                iv.weekday.index(),
-                parse_clock(&iv.start).unwrap_or_default(),
-            );
+            let key = (iv.weekday.index(), iv.start.secs());
             let load = offered / iv.days.max(1) as f64 * finite_or(aht, 0.0) / interval_s;
             cells.entry(key).or_default().0 += load;
         }
@@ -657,10 +655,7 @@ pub fn demand_plot(s: &Summary) -> DemandPlot {
                 .kpis
                 .get(Kpi::ScheduledAgentHours)
                 .map_or(0.0, |e| e.mean);
-            let key = (
-                iv.weekday.index(),
-                parse_clock(&iv.start).unwrap_or_default(),
-            );
+            let key = (iv.weekday.index(), iv.start.secs());
             cells.entry(key).or_default().1 += hours / interval_h / iv.days.max(1) as f64;
         }
     }

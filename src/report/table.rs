@@ -35,7 +35,7 @@ pub fn render(s: &Summary, intervals: bool) -> String {
                 "indicator", "value", "target", "status", "P(met)"
             );
             for c in &svc.compliance {
-                let k = Kpi::from_name(c.kpi).unwrap_or(Kpi::ServiceLevel);
+                let k = c.kpi;
                 let target = if k.is_share() {
                     format!("{}{:.2}%", c.direction, c.target * 100.0)
                 } else {

@@ -1,5 +1,7 @@
 //! The KPIs ccsim reports, and how each is computed from a bucket's counters.
 
+use serde::{Serialize, Serializer};
+
 use super::cells::{CallCell, GroupCell, ServiceCell};
 
 /// A key performance indicator. The order is the order of every output.
@@ -124,83 +126,34 @@ impl Kpi {
         out
     }
 
+    /// The row of [`KPI_TABLE`] describing this KPI.
+    pub fn info(self) -> &'static KpiInfo {
+        &KPI_TABLE[self.index()]
+    }
+
     /// Name used in JSON, CSV and on the command line.
     pub fn name(self) -> &'static str {
-        match self {
-            Kpi::Offered => "offered",
-            Kpi::Answered => "answered",
-            Kpi::Abandoned => "abandoned",
-            Kpi::ServiceLevel => "service_level",
-            Kpi::ServiceLevelOfAnswered => "service_level_of_answered",
-            Kpi::ServiceLevelExcludingShortAbandons => "service_level_excluding_short_abandons",
-            Kpi::AbandonRate => "abandon_rate",
-            Kpi::AsaS => "asa_s",
-            Kpi::MeanWaitAbandonedS => "mean_wait_abandoned_s",
-            Kpi::MeanHandlingS => "mean_handling_s",
-            Kpi::HandledWithinShare => "handled_within_share",
-            Kpi::Occupancy => "occupancy",
-            Kpi::FirstContactResolution => "first_contact_resolution",
-            Kpi::Callers => "callers",
-            Kpi::CallerAnsweredShare => "caller_answered_share",
-            Kpi::CallerAbandonRate => "caller_abandon_rate",
-            Kpi::AttemptsPerCaller => "attempts_per_caller",
-            Kpi::LostWhileClosed => "lost_while_closed",
-            Kpi::DoneWithinTarget => "done_within_target_share",
-            Kpi::Escalated => "escalated",
-            Kpi::PacksWithinTarget => "packs_within_target_share",
-            Kpi::IvrServed => "ivr_served",
-            Kpi::ResolvedShare => "resolved_share",
-            Kpi::NotCompletedOutage => "not_completed_outage",
-            Kpi::BacklogAtClose => "backlog_at_close",
-            Kpi::Continuity => "continuity",
-            Kpi::ScheduledAgentHours => "scheduled_agent_hours",
-            Kpi::BusyAgentHours => "busy_agent_hours",
-            Kpi::OvertimeAgentHours => "overtime_agent_hours",
-        }
+        self.info().name
     }
 
     /// The KPI with this name.
     pub fn from_name(s: &str) -> Option<Kpi> {
-        Self::ALL.iter().copied().find(|k| k.name() == s)
+        KPI_TABLE.iter().find(|i| i.name == s).map(|i| i.kpi)
+    }
+
+    /// Unit of the KPI's values.
+    pub fn unit(self) -> Unit {
+        self.info().unit
     }
 
     /// True for shares (printed as percentages).
     pub fn is_share(self) -> bool {
-        matches!(
-            self,
-            Kpi::ServiceLevel
-                | Kpi::ServiceLevelOfAnswered
-                | Kpi::ServiceLevelExcludingShortAbandons
-                | Kpi::AbandonRate
-                | Kpi::HandledWithinShare
-                | Kpi::Occupancy
-                | Kpi::FirstContactResolution
-                | Kpi::CallerAnsweredShare
-                | Kpi::CallerAbandonRate
-                | Kpi::DoneWithinTarget
-                | Kpi::PacksWithinTarget
-                | Kpi::ResolvedShare
-                | Kpi::Continuity
-        )
+        self.info().unit == Unit::Share
     }
 
-    /// True when a larger value is better (for comparisons).
-    pub fn higher_is_better(self) -> bool {
-        !matches!(
-            self,
-            Kpi::Abandoned
-                | Kpi::AbandonRate
-                | Kpi::AsaS
-                | Kpi::MeanHandlingS
-                | Kpi::ScheduledAgentHours
-                | Kpi::OvertimeAgentHours
-                | Kpi::CallerAbandonRate
-                | Kpi::AttemptsPerCaller
-                | Kpi::LostWhileClosed
-                | Kpi::Escalated
-                | Kpi::NotCompletedOutage
-                | Kpi::BacklogAtClose
-        )
+    /// Which direction of change is an improvement.
+    pub fn polarity(self) -> Polarity {
+        self.info().polarity
     }
 
     /// Position in [`Kpi::ALL`].
@@ -208,6 +161,144 @@ impl Kpi {
         self as usize
     }
 }
+
+impl Serialize for Kpi {
+    /// A KPI serialises as its name.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// Unit of a KPI's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A number of calls, callers or items (mean per replication).
+    Count,
+    /// A share in [0, 1], printed as a percentage.
+    Share,
+    /// Seconds.
+    Seconds,
+    /// Hours.
+    Hours,
+    /// A ratio that is not a share (attempts per caller, items per closing).
+    Ratio,
+}
+
+/// Which direction of change is an improvement: what `compare` calls
+/// better or worse, and what `--fail-if-worse` judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Polarity {
+    /// A larger value is better (service level).
+    HigherIsBetter,
+    /// A smaller value is better (abandonment).
+    LowerIsBetter,
+    /// Neither good nor bad in itself (offered calls, occupancy, handling
+    /// time, agent-hours): a change is only `higher` or `lower`.
+    Neutral,
+}
+
+/// One row of the KPI table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KpiInfo {
+    /// The KPI.
+    pub kpi: Kpi,
+    /// Name used in JSON, CSV and on the command line.
+    pub name: &'static str,
+    /// Unit of its values.
+    pub unit: Unit,
+    /// Which direction of change is an improvement.
+    pub polarity: Polarity,
+}
+
+impl KpiInfo {
+    /// True for shares.
+    pub fn is_share(&self) -> bool {
+        self.unit == Unit::Share
+    }
+}
+
+const fn row(kpi: Kpi, name: &'static str, unit: Unit, polarity: Polarity) -> KpiInfo {
+    KpiInfo {
+        kpi,
+        name,
+        unit,
+        polarity,
+    }
+}
+
+/// Every KPI's name, unit and polarity, in [`Kpi::ALL`] order: the one place
+/// that says what a KPI is. Outputs, `compare`'s verdicts and
+/// `--fail-if-worse` all read it.
+pub const KPI_TABLE: [KpiInfo; Kpi::COUNT] = {
+    use Polarity::{HigherIsBetter as Up, LowerIsBetter as Down, Neutral};
+    use Unit::{Count, Hours, Ratio, Seconds, Share};
+    [
+        row(Kpi::Offered, "offered", Count, Neutral),
+        row(Kpi::Answered, "answered", Count, Up),
+        row(Kpi::Abandoned, "abandoned", Count, Down),
+        row(Kpi::ServiceLevel, "service_level", Share, Up),
+        row(
+            Kpi::ServiceLevelOfAnswered,
+            "service_level_of_answered",
+            Share,
+            Up,
+        ),
+        row(
+            Kpi::ServiceLevelExcludingShortAbandons,
+            "service_level_excluding_short_abandons",
+            Share,
+            Up,
+        ),
+        row(Kpi::AbandonRate, "abandon_rate", Share, Down),
+        row(Kpi::AsaS, "asa_s", Seconds, Down),
+        row(
+            Kpi::MeanWaitAbandonedS,
+            "mean_wait_abandoned_s",
+            Seconds,
+            Neutral,
+        ),
+        row(Kpi::MeanHandlingS, "mean_handling_s", Seconds, Neutral),
+        row(Kpi::HandledWithinShare, "handled_within_share", Share, Up),
+        row(Kpi::Occupancy, "occupancy", Share, Neutral),
+        row(
+            Kpi::FirstContactResolution,
+            "first_contact_resolution",
+            Share,
+            Up,
+        ),
+        row(Kpi::Callers, "callers", Count, Neutral),
+        row(Kpi::CallerAnsweredShare, "caller_answered_share", Share, Up),
+        row(Kpi::CallerAbandonRate, "caller_abandon_rate", Share, Down),
+        row(Kpi::AttemptsPerCaller, "attempts_per_caller", Ratio, Down),
+        row(Kpi::LostWhileClosed, "lost_while_closed", Count, Down),
+        row(Kpi::DoneWithinTarget, "done_within_target_share", Share, Up),
+        row(Kpi::Escalated, "escalated", Count, Down),
+        row(
+            Kpi::PacksWithinTarget,
+            "packs_within_target_share",
+            Share,
+            Up,
+        ),
+        row(Kpi::IvrServed, "ivr_served", Count, Up),
+        row(Kpi::ResolvedShare, "resolved_share", Share, Up),
+        row(Kpi::NotCompletedOutage, "not_completed_outage", Count, Down),
+        row(Kpi::BacklogAtClose, "backlog_at_close", Ratio, Down),
+        row(Kpi::Continuity, "continuity", Share, Up),
+        row(
+            Kpi::ScheduledAgentHours,
+            "scheduled_agent_hours",
+            Hours,
+            Neutral,
+        ),
+        row(Kpi::BusyAgentHours, "busy_agent_hours", Hours, Neutral),
+        row(
+            Kpi::OvertimeAgentHours,
+            "overtime_agent_hours",
+            Hours,
+            Neutral,
+        ),
+    ]
+};
 
 fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { f64::NAN }
@@ -269,5 +360,16 @@ mod tests {
                 .iter()
                 .all(|k| Kpi::from_name(k.name()) == Some(*k))
         );
+    }
+
+    #[test]
+    fn the_table_has_one_row_per_kpi_in_order() {
+        for (i, k) in Kpi::ALL.iter().enumerate() {
+            assert_eq!(KPI_TABLE[i].kpi, *k, "row {i}");
+        }
+        let mut names: Vec<&str> = KPI_TABLE.iter().map(|r| r.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Kpi::COUNT, "names are unique");
     }
 }

@@ -9,4 +9,4 @@ pub mod summary;
 
 pub use estimate::{Estimate, TQuantiles, Welford};
 pub use kpi::Kpi;
-pub use summary::{Compliance, EntitySummary, Summary};
+pub use summary::{Compliance, Direction, EntitySummary, Status, Summary};

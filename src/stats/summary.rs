@@ -14,7 +14,7 @@ use serde::ser::{SerializeMap, Serializer};
 use super::cells::{CallCell, GroupCell, ServiceCell, Tallies};
 use super::estimate::{Estimate, TQuantiles, Welford};
 use super::kpi::{Kpi, compute};
-use crate::calendar::{Weekday, format_clock};
+use crate::calendar::{ClockTime, Weekday};
 use crate::scenario::Scenario;
 
 /// A service, call type or agent group: which call types and agent groups
@@ -215,7 +215,7 @@ impl SummaryBuilder {
                     if active {
                         intervals.push(IntervalSummary {
                             weekday: Weekday::from_index(w),
-                            start: format_clock((i * 86_400 / self.ipd) as u32),
+                            start: ClockTime::from_secs((i * 86_400 / self.ipd) as u32),
                             days: (0..self.days)
                                 .filter(|d| (self.start_weekday + d) % 7 == w)
                                 .count(),
@@ -371,27 +371,27 @@ impl SummaryBuilder {
         kpis: &Kpis,
     ) -> Option<Compliance> {
         let value = kpis.get(kpi)?;
+        let direction = if at_least {
+            Direction::AtLeast
+        } else {
+            Direction::AtMost
+        };
         let reps = &self.totals[e];
         let met = reps
             .iter()
             .filter(|v| {
                 let x = v[kpi.index()];
-                !x.is_nan() && if at_least { x >= target } else { x <= target }
+                !x.is_nan() && direction.met(x, target)
             })
             .count();
-        let ok = if at_least {
-            value.mean >= target
-        } else {
-            value.mean <= target
-        };
         Some(Compliance {
             indicator,
-            kpi: kpi.name(),
+            kpi,
             call_type: None,
             value,
             target,
-            direction: if at_least { ">=" } else { "<=" },
-            status: if ok { "OK" } else { "KO" },
+            direction,
+            status: Status::of(direction.met(value.mean, target)),
             met_share: met as f64 / reps.len().max(1) as f64,
         })
     }
@@ -465,13 +465,96 @@ impl Serialize for Kpis {
     }
 }
 
+/// Which side of a target meets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// The value must be at least the target (service level).
+    AtLeast,
+    /// The value must be at most the target (abandonment).
+    AtMost,
+}
+
+impl Direction {
+    /// `>=` or `<=`, as written in every output.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Direction::AtLeast => ">=",
+            Direction::AtMost => "<=",
+        }
+    }
+
+    /// True when `value` meets `target` in this direction.
+    pub fn met(self, value: f64, target: f64) -> bool {
+        match self {
+            Direction::AtLeast => value >= target,
+            Direction::AtMost => value <= target,
+        }
+    }
+}
+
+impl std::fmt::Display for Direction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.symbol())
+    }
+}
+
+impl Serialize for Direction {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.symbol())
+    }
+}
+
+/// Whether the mean over replications meets a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Met: "OK".
+    Ok,
+    /// Missed: "KO".
+    Ko,
+}
+
+impl Status {
+    /// Both statuses.
+    pub const ALL: [Status; 2] = [Status::Ok, Status::Ko];
+
+    /// `Ok` when `met`.
+    pub fn of(met: bool) -> Status {
+        if met { Status::Ok } else { Status::Ko }
+    }
+
+    /// "OK" or "KO", as written in every output.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Ok => "OK",
+            Status::Ko => "KO",
+        }
+    }
+
+    /// True for [`Status::Ok`].
+    pub fn is_ok(self) -> bool {
+        self == Status::Ok
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.label())
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
+    }
+}
+
 /// One SLA target of a service and how the simulation meets it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Compliance {
     /// Indicator as the review names it, e.g. "answered within 20 s".
     pub indicator: String,
-    /// The KPI it reads.
-    pub kpi: &'static str,
+    /// The KPI it reads (serialised as its name).
+    pub kpi: Kpi,
     /// The call type whose KPI it reads (deferred channels' targets); absent
     /// when it reads the service's own figures.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -481,9 +564,9 @@ pub struct Compliance {
     /// The target.
     pub target: f64,
     /// `>=` or `<=`.
-    pub direction: &'static str,
+    pub direction: Direction,
     /// "OK" when the mean meets the target, else "KO".
-    pub status: &'static str,
+    pub status: Status,
     /// Share of replications in which the horizon's value met the target:
     /// the estimated probability of meeting it over such a period.
     pub met_share: f64,
@@ -494,8 +577,8 @@ pub struct Compliance {
 pub struct IntervalSummary {
     /// Weekday.
     pub weekday: Weekday,
-    /// Start of the interval, HH:MM.
-    pub start: String,
+    /// Start of the interval (serialised as HH:MM).
+    pub start: ClockTime,
     /// Days of the horizon pooled (counts are totals over them).
     pub days: usize,
     /// KPIs.
