@@ -2,6 +2,7 @@
 
 mod common;
 
+mod callback;
 mod cli;
 mod compare;
 mod contact_center;

@@ -79,6 +79,27 @@ pub struct CallTypeModel {
     pub target_working_s: f64,
     /// Packs released on each day of the horizon: (seconds after midnight, size).
     pub packs: Vec<Vec<(f64, u32)>>,
+    /// Call back offered to this call type's waiting callers.
+    pub callback: Option<CallbackModel>,
+    /// For the queue of call backs of a call type (see [`CallbackModel`]):
+    /// that call type.
+    pub callback_of: Option<u16>,
+}
+
+/// A call back offered to waiting callers, compiled. Accepted call backs
+/// wait in a queue of their own: a call type appended after the scenario's
+/// (`item`), deferred (worked in idle time, never abandoned, not dropped at
+/// closing), served by the groups of its call type and counted on it.
+#[derive(Debug, Clone, Copy)]
+pub struct CallbackModel {
+    /// Wait after which the offer is made, seconds.
+    pub offer_after_s: f64,
+    /// Share of the callers offered who accept.
+    pub accept_share: f64,
+    /// Promise, working seconds of the service after accepting.
+    pub within_s: f64,
+    /// Index of the call type that holds the accepted call backs.
+    pub item: u16,
 }
 
 /// An agent group, compiled.
@@ -312,9 +333,41 @@ impl Center {
                                 .collect()
                         })
                         .collect(),
+                    callback: None,
+                    callback_of: None,
                 }
             })
-            .collect();
+            .collect::<Vec<_>>();
+        // The queues of accepted call backs, after the scenario's call types.
+        let mut call_types = call_types;
+        for (ci, ct) in sc.call_types.iter().enumerate() {
+            if let Some(cb) = ct.callback {
+                let item = call_types.len() as u16;
+                call_types[ci].callback = Some(CallbackModel {
+                    offer_after_s: cb.offer_after_s,
+                    accept_share: cb.accept_share,
+                    within_s: cb.within_s,
+                    item,
+                });
+                let origin = &call_types[ci];
+                let queue = CallTypeModel {
+                    key: origin.key,
+                    patience: None,
+                    days: Vec::new(),
+                    day_factor: None,
+                    closed_retry: None,
+                    redial: None,
+                    ivr: None,
+                    deferred: true,
+                    target_working_s: cb.within_s,
+                    packs: vec![Vec::new(); days],
+                    callback: None,
+                    callback_of: Some(ci as u16),
+                    ..origin.clone()
+                };
+                call_types.push(queue);
+            }
+        }
         let groups = sc
             .groups
             .iter()
@@ -322,18 +375,23 @@ impl Center {
                 // Voice first (deferred channels fill idle time) unless the
                 // group blends them in skill order, then priority class,
                 // then the group's own order.
+                // Call backs are deferred work of their call type's rank.
                 let mut skills: Vec<(bool, i32, usize, u16)> = g
                     .skills
                     .iter()
                     .enumerate()
-                    .map(|(rank, &c)| {
+                    .flat_map(|(rank, &c)| {
                         let ct = &sc.call_types[c];
-                        (
+                        let own = (
                             g.calls_first && ct.channel.is_deferred(),
                             -ct.priority,
                             rank,
                             c as u16,
-                        )
+                        );
+                        let callback = call_types[c]
+                            .callback
+                            .map(|cb| (g.calls_first, -ct.priority, rank, cb.item));
+                        std::iter::once(own).chain(callback)
                     })
                     .collect();
                 skills.sort_unstable();
@@ -354,8 +412,9 @@ impl Center {
                     scheduled,
                     handling_factor: g.handling_factor,
                     blend_reserve: g.blend_reserve,
-                    skill_factor: (0..sc.call_types.len())
+                    skill_factor: (0..call_types.len())
                         .map(|ct| {
+                            let ct = call_types[ct].callback_of.map_or(ct, usize::from);
                             let f: Vec<f64> =
                                 dates.iter().map(|&d| g.handling_factor_on(ct, d)).collect();
                             if f.iter().all(|&x| x == 1.0) {

@@ -291,6 +291,22 @@ pub struct CallType {
     pub target: Option<WorkTarget>,
     /// Packs released at clock times.
     pub packs: Vec<Pack>,
+    /// Call back offered to waiting callers.
+    pub callback: Option<Callback>,
+}
+
+/// A call back offered to callers still waiting after `offer_after_s`:
+/// the share who accept leave the queue and are called back by an agent
+/// of a group that serves the call type, in idle time like a deferred item.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Callback {
+    /// Wait after which the offer is made, seconds.
+    pub offer_after_s: f64,
+    /// Share of the callers offered who accept.
+    pub accept_share: f64,
+    /// Promise: called back within this many working seconds of the
+    /// service after accepting.
+    pub within_s: f64,
 }
 
 /// The IVR in front of a call type's queue.

@@ -328,6 +328,22 @@ pub struct RawCallType {
     pub target: Option<RawWorkTarget>,
     /// Packs of items released at given times (outbound campaigns).
     pub packs: Option<Vec<RawPack>>,
+    /// A call back offered to callers still waiting after a while.
+    pub callback: Option<RawCallback>,
+}
+
+/// A call back offered to waiting callers: those who accept leave the
+/// queue and are called back when an agent has time.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCallback {
+    /// Wait after which the offer is made, seconds.
+    pub offer_after_s: f64,
+    /// Share of the callers offered who accept.
+    pub accept_share: f64,
+    /// The promise: called back within this many seconds of the service's
+    /// working hours after accepting.
+    pub within_s: f64,
 }
 
 /// The IVR in front of a call type's queue.

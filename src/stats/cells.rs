@@ -72,6 +72,16 @@ counters! {
         backlog_at_close,
         /// Daily closings of the service in this interval.
         closings,
+        /// Waiting callers offered a call back.
+        callbacks_offered,
+        /// Of those, callers who accepted (they left the queue).
+        callbacks_accepted,
+        /// Accepted call backs made (an agent called the caller back).
+        callbacks_made,
+        /// Of those, made within the promise (working seconds after acceptance).
+        callbacks_within,
+        /// Sum of the times from acceptance to the call back, seconds.
+        callback_wait_s,
     }
 }
 

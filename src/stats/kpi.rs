@@ -58,6 +58,14 @@ pub enum Kpi {
     NotCompletedOutage,
     /// Items waiting when the service closes, mean over its closing days.
     BacklogAtClose,
+    /// Waiting callers offered a call back.
+    CallbacksOffered,
+    /// Callers who accepted a call back (they left the queue).
+    CallbacksAccepted,
+    /// Call backs made within the promise / accepted.
+    CallbacksWithinPromise,
+    /// Mean time from accepting a call back to being called back, seconds.
+    CallbackWaitS,
     /// Share of opening hours with no outage of the service (services only).
     Continuity,
     /// Scheduled agent time, hours.
@@ -70,7 +78,7 @@ pub enum Kpi {
 
 impl Kpi {
     /// Every KPI, in output order.
-    pub const ALL: [Kpi; 29] = [
+    pub const ALL: [Kpi; 33] = [
         Kpi::Offered,
         Kpi::Answered,
         Kpi::Abandoned,
@@ -96,15 +104,19 @@ impl Kpi {
         Kpi::ResolvedShare,
         Kpi::NotCompletedOutage,
         Kpi::BacklogAtClose,
+        Kpi::CallbacksOffered,
+        Kpi::CallbacksAccepted,
+        Kpi::CallbacksWithinPromise,
+        Kpi::CallbackWaitS,
         Kpi::Continuity,
         Kpi::ScheduledAgentHours,
         Kpi::BusyAgentHours,
         Kpi::OvertimeAgentHours,
     ];
     /// KPIs reported for services: those of call types and continuity.
-    pub const SERVICE_KPIS: [Kpi; 26] = Self::first_of_all();
+    pub const SERVICE_KPIS: [Kpi; 30] = Self::first_of_all();
     /// KPIs reported for call types (every KPI before `continuity`).
-    pub const CALL_KPIS: [Kpi; 25] = Self::first_of_all();
+    pub const CALL_KPIS: [Kpi; 29] = Self::first_of_all();
     /// KPIs reported for agent groups.
     pub const GROUP_KPIS: [Kpi; 4] = [
         Kpi::Occupancy,
@@ -283,6 +295,15 @@ pub const KPI_TABLE: [KpiInfo; Kpi::COUNT] = {
         row(Kpi::ResolvedShare, "resolved_share", Share, Up),
         row(Kpi::NotCompletedOutage, "not_completed_outage", Count, Down),
         row(Kpi::BacklogAtClose, "backlog_at_close", Ratio, Down),
+        row(Kpi::CallbacksOffered, "callbacks_offered", Count, Neutral),
+        row(Kpi::CallbacksAccepted, "callbacks_accepted", Count, Neutral),
+        row(
+            Kpi::CallbacksWithinPromise,
+            "callbacks_within_promise_share",
+            Share,
+            Up,
+        ),
+        row(Kpi::CallbackWaitS, "callback_wait_s", Seconds, Down),
         row(Kpi::Continuity, "continuity", Share, Up),
         row(
             Kpi::ScheduledAgentHours,
@@ -337,6 +358,10 @@ pub fn compute(c: &CallCell, g: &GroupCell, s: &ServiceCell) -> [f64; Kpi::COUNT
             Kpi::ResolvedShare => ratio(c.resolved, c.offered),
             Kpi::NotCompletedOutage => c.not_completed,
             Kpi::BacklogAtClose => ratio(c.backlog_at_close, c.closings),
+            Kpi::CallbacksOffered => c.callbacks_offered,
+            Kpi::CallbacksAccepted => c.callbacks_accepted,
+            Kpi::CallbacksWithinPromise => ratio(c.callbacks_within, c.callbacks_accepted),
+            Kpi::CallbackWaitS => ratio(c.callback_wait_s, c.callbacks_made),
             Kpi::Continuity => 1.0 - ratio(s.down_s, s.open_s),
             Kpi::ScheduledAgentHours => g.scheduled_s / 3600.0,
             Kpi::BusyAgentHours => g.busy_s / 3600.0,
@@ -353,7 +378,7 @@ mod tests {
     #[test]
     fn kpi_lists_follow_the_output_order() {
         assert!(Kpi::ALL.iter().enumerate().all(|(i, k)| k.index() == i));
-        assert_eq!(Kpi::CALL_KPIS.last(), Some(&Kpi::BacklogAtClose));
+        assert_eq!(Kpi::CALL_KPIS.last(), Some(&Kpi::CallbackWaitS));
         assert_eq!(Kpi::SERVICE_KPIS.last(), Some(&Kpi::Continuity));
         assert!(
             Kpi::ALL

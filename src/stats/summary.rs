@@ -253,8 +253,16 @@ impl SummaryBuilder {
         };
         // KPIs that mean nothing where their target or mechanism is absent
         // are left out rather than shown as 0.
-        let skip_of = |handled: bool, target: bool, packs: bool| -> Vec<Kpi> {
+        let skip_of = |handled: bool, target: bool, packs: bool, callbacks: bool| -> Vec<Kpi> {
             let mut v = Vec::new();
+            if !callbacks {
+                v.extend([
+                    Kpi::CallbacksOffered,
+                    Kpi::CallbacksAccepted,
+                    Kpi::CallbacksWithinPromise,
+                    Kpi::CallbackWaitS,
+                ]);
+            }
             if !handled {
                 v.push(Kpi::HandledWithinShare);
             }
@@ -268,7 +276,16 @@ impl SummaryBuilder {
         };
         let mut services = Vec::new();
         for (s, svc) in sc.services.iter().enumerate() {
-            let skip = skip_of(svc.targets.handled_within_s.is_some(), false, false);
+            let callbacks = sc
+                .call_types
+                .iter()
+                .any(|ct| ct.service == s && ct.callback.is_some());
+            let skip = skip_of(
+                svc.targets.handled_within_s.is_some(),
+                false,
+                false,
+                callbacks,
+            );
             let mut es = entity(s, &svc.name, &Kpi::SERVICE_KPIS, &skip);
             es.answered_within_s = Some(svc.targets.answered_within_s);
             services.push(es);
@@ -280,6 +297,7 @@ impl SummaryBuilder {
                 svc.targets.handled_within_s.is_some(),
                 ct.target.is_some(),
                 !ct.packs.is_empty(),
+                ct.callback.is_some(),
             );
             let mut es = entity(n_s + c, &ct.name, &Kpi::CALL_KPIS, &skip);
             es.service = Some(svc.name.clone());
@@ -351,7 +369,14 @@ impl SummaryBuilder {
                 interval_minutes: sc.horizon.interval_s / 60,
                 warmup_minutes: sc.run.warmup_s / 60.0,
             },
-            definitions: Definitions::default(),
+            definitions: Definitions {
+                callbacks: sc
+                    .call_types
+                    .iter()
+                    .any(|ct| ct.callback.is_some())
+                    .then_some(CALLBACK_DEFINITION),
+                ..Definitions::default()
+            },
             services,
             call_types,
             agent_groups,
@@ -666,7 +691,13 @@ pub struct Definitions {
     pub backlog_at_close: &'static str,
     /// Working-hours targets.
     pub working_hours: &'static str,
+    /// Call backs (only when a call type offers them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callbacks: Option<&'static str>,
 }
+
+/// How call backs are counted.
+const CALLBACK_DEFINITION: &str = "a caller still waiting after offer_after_s is offered a call back; one who accepts leaves the queue: the call stays offered but counts as neither answered nor abandoned in service_level and abandon_rate, and its caller counts as answered (caller_answered_share) when called back; callbacks_within_promise_share = call backs made within the promise (working seconds of the service after acceptance) / accepted; callback_wait_s = mean time from acceptance to the call back";
 
 impl Default for Definitions {
     fn default() -> Self {
@@ -681,6 +712,7 @@ impl Default for Definitions {
             continuity: "share of the service's opening hours during which none of its outages was on",
             backlog_at_close: "items waiting at the service's last closing of a day, mean over the days it opened",
             working_hours: "working-hours targets count only the service's opening hours between arrival (or pack release) and completion",
+            callbacks: None,
         }
     }
 }

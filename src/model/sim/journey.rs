@@ -77,6 +77,14 @@ pub enum Event {
         /// Generation of the slot when the caller arrived.
         generation: u32,
     },
+    /// A waiting caller is offered a call back (stale if the slot's
+    /// generation moved on or the caller left).
+    CallbackOffer {
+        /// Slot of the waiting caller.
+        slot: u32,
+        /// Generation of the slot when the caller arrived.
+        generation: u32,
+    },
     /// Interval `k` of the horizon starts: staffing changes, statistics roll over.
     IntervalStart(u32),
     /// A service closes and drops its waiting callers.

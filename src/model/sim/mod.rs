@@ -7,6 +7,7 @@
 //! | `arrivals.rs` | demand arrives, finds the service open or closed (one closed-hours rule), goes through the IVR; packs are released |
 //! | `queue.rs` | the caller reaches the queue: values drawn, counted as offered, routed or waiting; abandonment, redial, drops at closing |
 //! | `routing.rs` | which idle agent takes an arriving call, which waiting call a freed agent takes |
+//! | `callback.rs` | a waiting caller offered a call back: accepted call backs leave the queue for a deferred one |
 //! | `service.rs` | handling time, what is counted when a call is answered, what follows the service (packs, escalation) |
 //! | `agents.rs` | staffing per interval, agent-time, interval and day boundaries, backlog at close |
 //! | `outages.rs` | the outage plan of the replication, its effect on calls, continuity |
@@ -15,6 +16,7 @@
 
 mod agents;
 mod arrivals;
+mod callback;
 mod journey;
 mod outages;
 mod queue;
@@ -157,6 +159,9 @@ impl<'c> Replication<'c> {
                 }
                 Event::ServiceEnd { group, .. } => self.on_service_end(now, group as usize),
                 Event::Abandon { slot, generation } => self.on_abandon(now, slot, generation),
+                Event::CallbackOffer { slot, generation } => {
+                    self.on_callback_offer(now, slot, generation)
+                }
                 Event::IntervalStart(k) => self.on_interval_start(now, k as usize),
                 Event::Close(s) => self.on_close(now, s as usize),
                 Event::Outage { outage, start } => self.on_outage(now, outage as usize, start),

@@ -57,7 +57,7 @@ impl Waiting {
     }
 
     /// Puts `call` at the back of its queue; returns its slot and generation.
-    fn enqueue(&mut self, call: Call) -> (u32, u32) {
+    pub fn enqueue(&mut self, call: Call) -> (u32, u32) {
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
@@ -109,9 +109,16 @@ impl Waiting {
         f64::INFINITY
     }
 
+    /// The call in `slot` if it is still the one that arrived with
+    /// `generation` and still waiting.
+    pub fn get(&self, slot: u32, generation: u32) -> Option<&Call> {
+        let s = &self.slots[slot as usize];
+        (s.generation == generation && !s.abandoned).then_some(&s.call)
+    }
+
     /// Marks the caller in `slot` as gone if it is still the one that
     /// arrived with `generation`; returns its call.
-    fn leave(&mut self, slot: u32, generation: u32) -> Option<Call> {
+    pub fn leave(&mut self, slot: u32, generation: u32) -> Option<Call> {
         let s = &mut self.slots[slot as usize];
         if s.generation != generation || s.abandoned {
             return None;
@@ -176,10 +183,17 @@ impl Replication<'_> {
             return;
         }
         // Everyone able to answer is busy: wait.
+        let offer = model.callback.map(|cb| cb.offer_after_s);
         let (slot, generation) = self.waiting.enqueue(call);
         if patience.is_finite() {
             self.events
                 .push(now + patience, Event::Abandon { slot, generation });
+        }
+        if let Some(after) = offer
+            && after < patience
+        {
+            self.events
+                .push(now + after, Event::CallbackOffer { slot, generation });
         }
     }
 

@@ -18,7 +18,10 @@ impl Replication<'_> {
         // A call that would end while a no-completion outage is on is not resolved.
         let failed = in_periods(&self.outages.no_completion[ct], end);
         let resolved = call.resolved && !failed;
-        self.count_answered(now, call, handling, failed, resolved);
+        match self.c.call_types[ct].callback_of {
+            Some(origin) => self.count_callback(now, call, usize::from(origin)),
+            None => self.count_answered(now, call, handling, failed, resolved),
+        }
         self.after_service(now, g, call, end, resolved);
         self.events.push(
             end + call.wrap,
@@ -88,7 +91,10 @@ impl Replication<'_> {
     /// progresses, an unresolved call escalates, the trace records the call.
     fn after_service(&mut self, now: f64, g: usize, call: &Call, end: f64, resolved: bool) {
         let j = call.journey;
-        let ct = j.ct();
+        // A call back is counted on its call type.
+        let ct = self.c.call_types[j.ct()]
+            .callback_of
+            .map_or(j.ct(), usize::from);
         if call.pack != NO_PACK {
             self.complete_pack_item(call.pack as usize, end);
         }
@@ -103,7 +109,7 @@ impl Replication<'_> {
         if let Some(t) = &mut self.trace {
             t.push(CallRecord {
                 caller: j.caller,
-                call_type: j.call_type,
+                call_type: ct as u16,
                 arrival: call.arrival,
                 answered: Some(now),
                 end,

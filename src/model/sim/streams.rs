@@ -18,6 +18,7 @@ pub(super) struct CallStreams {
     pub retry_delay: Rng,
     pub redial: Rng,
     pub redial_delay: Rng,
+    pub callback: Rng,
 }
 
 impl CallStreams {
@@ -36,6 +37,7 @@ impl CallStreams {
             retry_delay: s(Stream::ClosedRetryDelay),
             redial: s(Stream::Redial),
             redial_delay: s(Stream::RedialDelay),
+            callback: s(Stream::Callback),
         }
     }
 }

@@ -219,8 +219,27 @@ pub(super) fn validate_call_type(
             duration,
         }
     });
+    let callback = ct.callback.as_ref().and_then(|c| {
+        let cp = format!("{path}.callback");
+        if channel.is_deferred() {
+            v.err(
+                &cp,
+                "",
+                "only voice calls wait in a queue: a deferred channel has no call back",
+            );
+        }
+        let offer = v.positive(&format!("{cp}.offer_after_s"), c.offer_after_s, 86_400.0);
+        let share = v.prob(&format!("{cp}.accept_share"), c.accept_share);
+        let within = v.positive(&format!("{cp}.within_s"), c.within_s, 30.0 * 86_400.0);
+        Some(crate::scenario::Callback {
+            offer_after_s: offer?,
+            accept_share: share?,
+            within_s: within?,
+        })
+    });
     Some(CallType {
         name: ct.name.clone(),
+        callback,
         ivr,
         channel,
         escalate_to,
