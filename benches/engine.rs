@@ -4,8 +4,11 @@
 //!
 //! * `s1/one_replication`: the general engine, one replication, one thread;
 //!   throughput in calls simulated per second.
-//! * `s1/hand_written_loop`: the same queue in a minimal dedicated loop, the
-//!   yardstick the general engine is compared with.
+//! * `s1/hand_written_loop`: the same queue in a minimal dedicated loop
+//!   (abandonment decided lazily when a caller reaches an agent).
+//! * `s1/hand_written_event_loop`: the same queue as a minimal event loop
+//!   with abandonment as events, the yardstick the general engine must
+//!   match (ARCHITECTURE.md, "Speed").
 //! * `s1_100_replications/threads/{1,2}`: a 100-replication run on one and on
 //!   two threads, for the parallel speed-up.
 //! * `cup_week/one_replication`: one week of the CUP status quo
@@ -76,6 +79,129 @@ fn hand_written(seed: u64, n_agents: usize, horizon_s: f64) -> (u64, u64) {
     (offered, within)
 }
 
+/// The same M/M/n+M queue as a minimal discrete-event loop with every
+/// happening an event, abandonment included: one binary heap of (time,
+/// sequence, event), waiting callers in reused slots with a generation so a
+/// stale abandonment is recognised, a FIFO of slots with lazy deletion. No
+/// routing, calendar or per-interval statistics: the yardstick of what an
+/// event loop with abandonment as events costs.
+fn hand_written_events(seed: u64, n_agents: u32, horizon_s: f64) -> (u64, u64) {
+    #[derive(Clone, Copy)]
+    enum Ev {
+        Arrival,
+        End,
+        Abandon(u32, u32),
+    }
+    let (lambda, aht, patience) = (300.0 / 3600.0, 240.0, 120.0);
+    let mut rng = stream(seed, 0, 0, Stream::Arrivals);
+    let mut heap: BinaryHeap<Reverse<(u64, u64)>> = BinaryHeap::with_capacity(1024);
+    let mut events: Vec<Ev> = Vec::with_capacity(1024);
+    let mut free_events: Vec<u64> = Vec::with_capacity(1024);
+    let mut seq = 0u64;
+    let mut push = |heap: &mut BinaryHeap<Reverse<(u64, u64)>>,
+                    events: &mut Vec<Ev>,
+                    free: &mut Vec<u64>,
+                    t: f64,
+                    e: Ev| {
+        let id = free.pop().unwrap_or_else(|| {
+            events.push(e);
+            events.len() as u64 - 1
+        });
+        events[id as usize] = e;
+        seq += 1;
+        heap.push(Reverse((t.to_bits(), (seq << 24) | id)));
+    };
+    // Slots of waiting callers: (arrival, generation, gone).
+    let mut slots: Vec<(f64, u32, bool)> = Vec::with_capacity(1024);
+    let mut free_slots: Vec<u32> = Vec::with_capacity(1024);
+    let mut queue: VecDeque<u32> = VecDeque::with_capacity(1024);
+    let (mut busy, mut offered, mut within) = (0u32, 0u64, 0u64);
+    let e: f64 = rng.sample(Exp1);
+    push(
+        &mut heap,
+        &mut events,
+        &mut free_events,
+        e / lambda,
+        Ev::Arrival,
+    );
+    while let Some(Reverse((bits, key))) = heap.pop() {
+        let now = f64::from_bits(bits);
+        let id = key & 0xFF_FFFF;
+        let ev = events[id as usize];
+        free_events.push(id);
+        match ev {
+            Ev::Arrival => {
+                let e: f64 = rng.sample(Exp1);
+                let next = now + e / lambda;
+                if next < horizon_s {
+                    push(&mut heap, &mut events, &mut free_events, next, Ev::Arrival);
+                }
+                offered += 1;
+                let p: f64 = rng.sample(Exp1);
+                if busy < n_agents {
+                    busy += 1;
+                    within += 1;
+                    let s: f64 = rng.sample(Exp1);
+                    push(
+                        &mut heap,
+                        &mut events,
+                        &mut free_events,
+                        now + s * aht,
+                        Ev::End,
+                    );
+                } else {
+                    let slot = free_slots.pop().unwrap_or_else(|| {
+                        slots.push((0.0, 0, false));
+                        slots.len() as u32 - 1
+                    });
+                    let s = &mut slots[slot as usize];
+                    *s = (now, s.1, false);
+                    queue.push_back(slot);
+                    let ab = Ev::Abandon(slot, s.1);
+                    push(
+                        &mut heap,
+                        &mut events,
+                        &mut free_events,
+                        now + p * patience,
+                        ab,
+                    );
+                }
+            }
+            Ev::End => {
+                busy -= 1;
+                while let Some(slot) = queue.pop_front() {
+                    let s = &mut slots[slot as usize];
+                    let (arrival, gone) = (s.0, s.2);
+                    s.1 = s.1.wrapping_add(1);
+                    free_slots.push(slot);
+                    if !gone {
+                        busy += 1;
+                        if now - arrival <= 20.0 {
+                            within += 1;
+                        }
+                        let s: f64 = rng.sample(Exp1);
+                        push(
+                            &mut heap,
+                            &mut events,
+                            &mut free_events,
+                            now + s * aht,
+                            Ev::End,
+                        );
+                        break;
+                    }
+                }
+            }
+            Ev::Abandon(slot, generation) => {
+                let s = &mut slots[slot as usize];
+                if s.1 == generation {
+                    s.2 = true;
+                }
+            }
+        }
+    }
+    (offered, within)
+}
+
 fn bench(c: &mut Criterion) {
     let sc = load();
     let center = Center::new(&sc);
@@ -98,6 +224,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             seed += 1;
             black_box(hand_written(black_box(seed), 22, center.end_s()))
+        })
+    });
+    let mut seed = 0;
+    g.bench_function("hand_written_event_loop", |b| {
+        b.iter(|| {
+            seed += 1;
+            black_box(hand_written_events(black_box(seed), 22, center.end_s()))
         })
     });
     g.finish();
