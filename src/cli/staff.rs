@@ -120,8 +120,8 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
         }
         let threads = a.threads;
         Some(
-            crate::optimize::with_threads(threads, || shifts::plan_and_repair(&r, &rules, 10))
-                .map_err(map_err)?
+            crate::experiment::with_threads(threads, || shifts::plan_and_repair(&r, &rules, 10))
+                .map_err(|e| CliError::internal(e.to_string()))?
                 .map_err(map_err)?,
         )
     } else {
