@@ -1,5 +1,7 @@
-//! Replications in parallel: each rayon task owns its simulator and draws
-//! from streams seeded by its replication index; results are folded in
+//! The replication driver: every simulation of ccsim (`run`, `compare`,
+//! `report`, `fit --backtest`, `sweep`, `staff`) goes through
+//! [`simulate`]. Each rayon task owns its simulator and draws from streams
+//! seeded by its replication index; results are folded per scenario in
 //! replication order, so the output does not depend on the thread count.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,6 +14,15 @@ use crate::scenario::Scenario;
 use crate::stats::Summary;
 use crate::stats::summary::SummaryBuilder;
 
+/// Most worker threads accepted (`--threads`, [`RunOptions::threads`]):
+/// a fixed bound, far above the cores of any machine ccsim runs on, low
+/// enough that a typo cannot exhaust the machine's threads or memory.
+pub const MAX_THREADS: usize = 1024;
+
+/// (scenario, replication) tasks run in parallel and folded per batch:
+/// bounds memory while keeping replication order.
+pub const BATCH: usize = 64;
+
 /// How to run a scenario; `None` fields take the scenario's own values.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
@@ -19,11 +30,11 @@ pub struct RunOptions {
     pub replications: Option<u32>,
     /// Master seed.
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores).
+    /// Worker threads (default: all cores; at most [`MAX_THREADS`]).
     pub threads: Option<usize>,
 }
 
-/// Errors of running an experiment.
+/// Errors of running replications.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// The thread pool could not be built.
@@ -47,8 +58,32 @@ pub struct RunOutput {
     pub calls: u64,
 }
 
-/// Replications folded per batch: bounds memory while keeping order.
-const BATCH: u32 = 64;
+/// Runs `f` on a rayon pool of `threads` workers (the global pool when
+/// `None`): the one place that builds a thread pool.
+///
+/// # Errors
+/// [`RunError::Threads`] when `threads` is 0 or above [`MAX_THREADS`], or
+/// when the pool cannot be built.
+pub fn with_threads<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, RunError> {
+    match threads {
+        None => Ok(f()),
+        Some(threads) if !(1..=MAX_THREADS).contains(&threads) => Err(RunError::Threads {
+            threads,
+            message: format!("between 1 and {MAX_THREADS} threads are accepted"),
+        }),
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map(|pool| pool.install(f))
+            .map_err(|e| RunError::Threads {
+                threads,
+                message: e.to_string(),
+            }),
+    }
+}
 
 /// Runs `sc` with `opts`; `progress`, if given, counts finished replications.
 ///
@@ -59,60 +94,85 @@ pub fn run(
     opts: &RunOptions,
     progress: Option<&AtomicU64>,
 ) -> Result<RunOutput, RunError> {
-    let mut sc = sc.clone();
-    if let Some(r) = opts.replications {
-        sc.run.replications = r;
-    }
-    if let Some(s) = opts.seed {
-        sc.run.seed = s;
-    }
-    let work = || run_in_pool(&sc, progress);
-    match opts.threads {
-        None => Ok(work()),
-        Some(threads) => rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map(|pool| pool.install(work))
-            .map_err(|e| RunError::Threads {
-                threads,
-                message: e.to_string(),
-            }),
-    }
+    let replications = opts.replications.unwrap_or(sc.run.replications);
+    let seed = opts.seed.unwrap_or(sc.run.seed);
+    let mut out = with_threads(opts.threads, || {
+        simulate(std::slice::from_ref(sc), replications, seed, progress)
+    })?;
+    // One scenario in, one output out.
+    Ok(out.swap_remove(0))
 }
 
-fn run_in_pool(sc: &Scenario, progress: Option<&AtomicU64>) -> RunOutput {
-    let center = Center::new(sc);
-    let mut builder = SummaryBuilder::new(sc);
-    let seed = sc.run.seed;
-    let (mut events, mut calls) = (0u64, 0u64);
-    let mut start = 0;
-    while start < sc.run.replications {
-        let end = (start + BATCH).min(sc.run.replications);
-        let reduced: Vec<_> = (start..end)
-            .into_par_iter()
+/// Simulates every scenario of `scenarios` with `replications` replications
+/// and master seed `seed` (common random numbers across scenarios), running
+/// all (scenario, replication) pairs in parallel on the current rayon pool
+/// (see [`with_threads`]). `progress`, if given, counts finished
+/// replications of all scenarios.
+///
+/// Results are folded per scenario in replication order, so they do not
+/// depend on the number of threads. One output per scenario, in order.
+pub fn simulate(
+    scenarios: &[Scenario],
+    replications: u32,
+    seed: u64,
+    progress: Option<&AtomicU64>,
+) -> Vec<RunOutput> {
+    let centers: Vec<Center> = scenarios.iter().map(Center::new).collect();
+    let mut builders: Vec<SummaryBuilder> = scenarios.iter().map(SummaryBuilder::new).collect();
+    let mut counts = vec![(0u64, 0u64); scenarios.len()];
+    let tasks: Vec<(usize, u32)> = (0..scenarios.len())
+        .flat_map(|i| (0..replications).map(move |r| (i, r)))
+        .collect();
+    for chunk in tasks.chunks(BATCH) {
+        let reduced: Vec<_> = chunk
+            .par_iter()
             .map_init(
-                || Replication::new(&center),
-                |rep, r| {
+                || None::<(usize, Replication)>,
+                |slot, &(i, r)| {
+                    // Tasks are ordered scenario by scenario: reuse the
+                    // simulator's buffers while the scenario stays the same.
+                    if slot.as_ref().is_some_and(|(j, _)| *j != i) {
+                        *slot = None;
+                    }
+                    let (_, rep) = slot.get_or_insert_with(|| (i, Replication::new(&centers[i])));
                     rep.run(seed, r);
-                    let red = builder.reduce(&rep.tallies);
+                    let red = builders[i].reduce(&rep.tallies);
                     let offered: f64 = rep.tallies.calls.iter().flatten().map(|c| c.offered).sum();
                     if let Some(p) = progress {
                         p.fetch_add(1, Ordering::Relaxed);
                     }
-                    (red, rep.events_handled, offered as u64)
+                    (i, red, rep.events_handled, offered as u64)
                 },
             )
             .collect();
-        for (red, ev, n) in &reduced {
-            builder.push(red);
-            events += ev;
-            calls += n;
+        for (i, red, events, calls) in &reduced {
+            builders[*i].push(red);
+            counts[*i].0 += events;
+            counts[*i].1 += calls;
         }
-        start = end;
     }
-    RunOutput {
-        summary: builder.finish(sc),
-        events,
-        calls,
-    }
+    scenarios
+        .iter()
+        .zip(&builders)
+        .zip(counts)
+        .map(|((sc, b), (events, calls))| {
+            let mut sc = sc.clone();
+            sc.run.seed = seed;
+            sc.run.replications = replications;
+            RunOutput {
+                summary: b.finish(&sc),
+                events,
+                calls,
+            }
+        })
+        .collect()
+}
+
+/// The summaries of [`simulate`], without progress or counts: what the
+/// staffing tools compare.
+pub fn summaries(scenarios: &[Scenario], replications: u32, seed: u64) -> Vec<Summary> {
+    simulate(scenarios, replications, seed, None)
+        .into_iter()
+        .map(|o| o.summary)
+        .collect()
 }

@@ -186,3 +186,91 @@ fn erlang_calculator_sizes_staffing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `--replications` and `--threads` are checked where the flags are defined
+/// (once, for every command that simulates): out of range, the command
+/// exits 2 before simulating, naming the flag, the value and the limit.
+/// Regressions: `--replications 4294967295` bypassed the scenario file's
+/// limit of 1,000,000 replications, and `--threads 100000` tried to start
+/// 100,000 threads.
+#[test]
+fn replications_and_threads_are_bounded_for_every_command() {
+    let s = "scenarios/minimal.toml";
+    let commands: [&[&str]; 6] = [
+        &["run", s],
+        &["compare", s, s],
+        &["report", s, "--out", "target/never-written"],
+        &["sweep", s, "--group", "agents", "--agents", "1,2"],
+        &["staff", s],
+        &["fit", "no-such-log.csv", "--backtest"],
+    ];
+    let cases = [
+        ("--replications", "4294967295", "1000000"),
+        ("--replications", "1000001", "1000000"),
+        ("--replications", "0", "1000000"),
+        ("--replications", "1e3", "1000000"),
+        ("--threads", "100000", "1024"),
+        ("--threads", "1025", "1024"),
+        ("--threads", "0", "1024"),
+    ];
+    for cmd in commands {
+        for (flag, value, limit) in cases {
+            let out = bin()
+                .args(cmd)
+                .args([flag, value, "--quiet"])
+                .current_dir(root())
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{cmd:?} {flag} {value}: {err}");
+            assert!(
+                err.contains(flag) && err.contains(value) && err.contains(limit),
+                "{cmd:?} {flag} {value}: {err}"
+            );
+            assert!(!err.contains("panicked"), "{err}");
+            assert!(out.stdout.is_empty(), "{cmd:?} {flag} {value}");
+        }
+    }
+    let out = bin()
+        .args(["bench", "--seconds", "0.1", "--threads", "100000"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--threads"));
+    assert!(!std::path::Path::new(&root().join("target/never-written")).exists());
+    // The limits themselves are accepted.
+    let out = bin()
+        .args([
+            "run",
+            s,
+            "--replications",
+            "1",
+            "--threads",
+            "1024",
+            "--format",
+            "json",
+            "--quiet",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The library refuses the same thread counts as the command line.
+#[test]
+fn the_driver_refuses_thread_counts_out_of_range() {
+    use ccsim::experiment::{MAX_THREADS, with_threads};
+    assert!(with_threads(Some(0), || ()).is_err());
+    assert!(with_threads(Some(MAX_THREADS + 1), || ()).is_err());
+    assert_eq!(
+        with_threads(Some(2), rayon::current_num_threads).unwrap(),
+        2
+    );
+    let msg = with_threads(Some(100_000), || ()).unwrap_err().to_string();
+    assert!(msg.contains("100000") && msg.contains("1024"), "{msg}");
+}

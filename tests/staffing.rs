@@ -1,10 +1,10 @@
 //! Staffing (issue 5): `ccsim sweep`, `ccsim staff` and shift plans.
 
 use ccsim::analytic;
+use ccsim::experiment::{summaries, with_threads};
 use ccsim::optimize::shifts::{self, ShiftLength, ShiftRules};
 use ccsim::optimize::staff::{self, Judge, StaffOptions};
 use ccsim::optimize::sweep::{self, Levels, SweepOptions};
-use ccsim::optimize::{simulate_all, with_threads};
 use ccsim::stats::Kpi;
 
 use crate::common::{bin, root, scenario};
@@ -140,7 +140,7 @@ fn staff_meets_a_monday_peak_and_is_not_padded() {
     assert_eq!(r.intervals_missing, 0, "{}", staff::render_table(&r));
     let s = &r.staffed.groups[0].staffing[0];
     // Re-simulated with a fresh seed: >= 95% of intervals meet the SL target.
-    let fresh = &simulate_all(std::slice::from_ref(&r.staffed), 40, 999)[0];
+    let fresh = &summaries(std::slice::from_ref(&r.staffed), 40, 999)[0];
     let ivs = &fresh.services[0].intervals;
     let with_calls: Vec<_> = ivs
         .iter()
@@ -173,7 +173,7 @@ fn staff_meets_a_monday_peak_and_is_not_padded() {
                 .unwrap();
         let mut less = r.staffed.clone();
         less.groups[0].staffing[0][i] -= 1;
-        let sim = &simulate_all(&[less], r.replications, r.seed)[0];
+        let sim = &summaries(&[less], r.replications, r.seed)[0];
         let e = sim.services[0]
             .intervals
             .iter()
@@ -329,8 +329,8 @@ fn sweep_parallel_equals_serial() {
     };
     assert_eq!(run(1), run(2));
     // The pooled helper too.
-    let a = with_threads(Some(1), || simulate_all(std::slice::from_ref(&sc), 5, 1)).unwrap();
-    let b = with_threads(Some(2), || simulate_all(std::slice::from_ref(&sc), 5, 1)).unwrap();
+    let a = with_threads(Some(1), || summaries(std::slice::from_ref(&sc), 5, 1)).unwrap();
+    let b = with_threads(Some(2), || summaries(std::slice::from_ref(&sc), 5, 1)).unwrap();
     // (Summaries hold NaN where a KPI is undefined: compare their JSON.)
     let json = |s: &[ccsim::stats::Summary]| ccsim::report::to_json(&s[0]).unwrap();
     assert_eq!(json(&a), json(&b));

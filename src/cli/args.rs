@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::experiment::{MAX_THREADS, RunOptions};
+use crate::scenario::validate::limits::MAX_REPLICATIONS;
+
 /// ccsim: contact-center simulator and staffing optimizer.
 #[derive(Debug, Parser)]
 #[command(name = "ccsim", version, about, long_about = None)]
@@ -50,20 +53,75 @@ pub enum Format {
     Csv,
 }
 
+/// Flags of every command that simulates (`run`, `compare`, `report`,
+/// `sweep`, `staff`), defined once and flattened into each.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SimFlags {
+    /// Replications of each simulation, 1 to 1000000 (default: the
+    /// scenario's `run.replications`; the first scenario's when several are given).
+    #[arg(long, short = 'r', value_parser = parse_replications)]
+    pub replications: Option<u32>,
+    /// Master seed, common to every simulation of the command (default: the
+    /// scenario's `run.seed`; the first scenario's when several are given).
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Worker threads, 1 to 1024 (default: all cores). Results do not depend on it.
+    #[arg(long, short = 't', value_parser = parse_threads)]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+impl SimFlags {
+    /// The run options these flags ask for.
+    pub fn options(&self) -> RunOptions {
+        RunOptions {
+            replications: self.replications,
+            seed: self.seed,
+            threads: self.threads,
+        }
+    }
+}
+
+/// Most replications a flag accepts: the limit of `run.replications` in
+/// scenario files.
+pub const MAX_REPLICATIONS_FLAG: u32 = MAX_REPLICATIONS as u32;
+
+/// Parses `--replications`: a whole number from 1 to [`MAX_REPLICATIONS_FLAG`].
+/// clap names the flag and the value in front of the message, and exits 2.
+///
+/// # Errors
+/// The accepted range.
+pub fn parse_replications(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (1..=u64::from(MAX_REPLICATIONS_FLAG)).contains(&n) => Ok(n as u32),
+        _ => Err(format!(
+            "must be a whole number from 1 to {MAX_REPLICATIONS_FLAG} (the limit of `run.replications` in scenario files)"
+        )),
+    }
+}
+
+/// Parses `--threads`: a whole number from 1 to [`MAX_THREADS`] (a fixed
+/// bound, whatever the machine's cores).
+///
+/// # Errors
+/// The accepted range.
+pub fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (1..=MAX_THREADS as u64).contains(&n) => Ok(n as usize),
+        _ => Err(format!("must be a whole number from 1 to {MAX_THREADS}")),
+    }
+}
+
 /// `ccsim run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
-    /// Replications (default: the scenario's `run.replications`).
-    #[arg(long, short = 'r')]
-    pub replications: Option<u32>,
-    /// Master seed (default: the scenario's `run.seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, short = 't')]
-    pub threads: Option<usize>,
+    /// Replications, seed, threads, progress.
+    #[command(flatten)]
+    pub sim: SimFlags,
     /// Output format on stdout.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -73,9 +131,6 @@ pub struct RunArgs {
     /// Show per-interval tables in the table output.
     #[arg(long)]
     pub intervals: bool,
-    /// No progress bar.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
     /// Exit with code 3 when any service target is KO (after printing).
     #[arg(long)]
     pub fail_on_ko: bool,
@@ -89,15 +144,9 @@ pub struct CompareArgs {
     /// Alternative scenario files.
     #[arg(required = true)]
     pub alternatives: Vec<PathBuf>,
-    /// Replications of every run (default: the baseline's `run.replications`).
-    #[arg(long, short = 'r')]
-    pub replications: Option<u32>,
-    /// Seed of every run (default: the baseline's `run.seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, short = 't')]
-    pub threads: Option<usize>,
+    /// Replications, seed, threads, progress (the baseline's settings by default).
+    #[command(flatten)]
+    pub sim: SimFlags,
     /// Output format on stdout.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -109,9 +158,6 @@ pub struct CompareArgs {
     /// side of zero). Repeatable.
     #[arg(long, value_name = "KPI")]
     pub fail_if_worse: Vec<String>,
-    /// No progress bar.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
 }
 
 /// `ccsim report`.
@@ -123,18 +169,9 @@ pub struct ReportArgs {
     /// Output folder (created if missing), e.g. results/NAME.
     #[arg(long, short = 'o')]
     pub out: PathBuf,
-    /// Replications of every run (default: the baseline's `run.replications`).
-    #[arg(long, short = 'r')]
-    pub replications: Option<u32>,
-    /// Seed of every run (default: the baseline's `run.seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, short = 't')]
-    pub threads: Option<usize>,
-    /// No progress bar.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+    /// Replications, seed, threads, progress (the baseline's settings by default).
+    #[command(flatten)]
+    pub sim: SimFlags,
 }
 
 /// `ccsim bench`.
@@ -146,8 +183,8 @@ pub struct BenchArgs {
     /// Approximate wall-clock seconds to measure for.
     #[arg(long, default_value_t = 3.0)]
     pub seconds: f64,
-    /// Worker threads (default: all cores).
-    #[arg(long, short = 't')]
+    /// Worker threads, 1 to 1024 (default: all cores).
+    #[arg(long, short = 't', value_parser = parse_threads)]
     pub threads: Option<usize>,
 }
 

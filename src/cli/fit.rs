@@ -37,13 +37,13 @@ pub struct FitArgs {
     #[arg(long)]
     pub backtest: bool,
     /// Replications of the back-test.
-    #[arg(long, short = 'r', default_value_t = 30)]
+    #[arg(long, short = 'r', default_value_t = 30, value_parser = super::args::parse_replications)]
     pub replications: u32,
     /// Seed of the back-test.
     #[arg(long, short = 's', default_value_t = 1)]
     pub seed: u64,
-    /// Worker threads of the back-test (default: all cores).
-    #[arg(long, short = 't')]
+    /// Worker threads of the back-test, 1 to 1024 (default: all cores).
+    #[arg(long, short = 't', value_parser = super::args::parse_threads)]
     pub threads: Option<usize>,
     /// No progress bar.
     #[arg(long, short = 'q')]

@@ -19,7 +19,7 @@ use crate::experiment::{self, RunOptions, RunOutput};
 use crate::io::write_atomic;
 use crate::report;
 use crate::scenario::Scenario;
-pub use args::{Cli, Command, Format};
+pub use args::{Cli, Command, Format, SimFlags};
 
 /// Exit code of success.
 pub const EXIT_OK: i32 = 0;
@@ -178,18 +178,7 @@ pub fn run_with_progress(
 
 fn cmd_run(a: args::RunArgs) -> Result<(), CliError> {
     let sc = load(&a.scenario)?;
-    if a.threads == Some(0) {
-        return Err(CliError::input("--threads 0: must be at least 1"));
-    }
-    if a.replications == Some(0) {
-        return Err(CliError::input("--replications 0: must be at least 1"));
-    }
-    let opts = RunOptions {
-        replications: a.replications,
-        seed: a.seed,
-        threads: a.threads,
-    };
-    let out = run_with_progress(&sc, &opts, a.quiet)?;
+    let out = run_with_progress(&sc, &a.sim.options(), a.sim.quiet)?;
     let s = &out.summary;
     let json = || report::to_json(s).map_err(|e| CliError::internal(e.to_string()));
     let csv = || report::csv::render(s).map_err(|e| CliError::internal(e.to_string()));
@@ -242,26 +231,9 @@ fn cmd_run(a: args::RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn check_counts(replications: Option<u32>, threads: Option<usize>) -> Result<(), CliError> {
-    if threads == Some(0) {
-        return Err(CliError::input("--threads 0: must be at least 1"));
-    }
-    if replications == Some(0) {
-        return Err(CliError::input("--replications 0: must be at least 1"));
-    }
-    Ok(())
-}
-
 /// Loads and runs every scenario with the same seed and replications (the
 /// first scenario's unless given), for paired comparisons.
-fn run_all(
-    paths: &[&Path],
-    replications: Option<u32>,
-    seed: Option<u64>,
-    threads: Option<usize>,
-    quiet: bool,
-) -> Result<Vec<RunOutput>, CliError> {
-    check_counts(replications, threads)?;
+fn run_all(paths: &[&Path], sim: &args::SimFlags) -> Result<Vec<RunOutput>, CliError> {
     let scenarios = paths
         .iter()
         .map(|p| load(p))
@@ -270,13 +242,13 @@ fn run_all(
         return Err(CliError::input("no scenario given"));
     };
     let opts = RunOptions {
-        replications: Some(replications.unwrap_or(base.run.replications)),
-        seed: Some(seed.unwrap_or(base.run.seed)),
-        threads,
+        replications: Some(sim.replications.unwrap_or(base.run.replications)),
+        seed: Some(sim.seed.unwrap_or(base.run.seed)),
+        threads: sim.threads,
     };
     scenarios
         .iter()
-        .map(|sc| run_with_progress(sc, &opts, quiet))
+        .map(|sc| run_with_progress(sc, &opts, sim.quiet))
         .collect()
 }
 
@@ -288,7 +260,7 @@ fn cmd_compare(a: args::CompareArgs) -> Result<(), CliError> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut paths: Vec<&Path> = vec![a.base.as_path()];
     paths.extend(a.alternatives.iter().map(PathBuf::as_path));
-    let outs = run_all(&paths, a.replications, a.seed, a.threads, a.quiet)?;
+    let outs = run_all(&paths, &a.sim)?;
     let summaries: Vec<_> = outs.into_iter().map(|o| o.summary).collect();
     let cmp = crate::compare::compare(&summaries[0], &summaries[1..]);
     let json = || report::compare::to_json(&cmp).map_err(|e| CliError::internal(e.to_string()));
@@ -338,7 +310,7 @@ fn cmd_compare(a: args::CompareArgs) -> Result<(), CliError> {
 
 fn cmd_report(a: args::ReportArgs) -> Result<(), CliError> {
     let paths: Vec<&Path> = a.scenarios.iter().map(PathBuf::as_path).collect();
-    let outs = run_all(&paths, a.replications, a.seed, a.threads, a.quiet)?;
+    let outs = run_all(&paths, &a.sim)?;
     let summaries: Vec<_> = outs.into_iter().map(|o| o.summary).collect();
     let started = Instant::now();
     let cmp =
@@ -379,7 +351,6 @@ fn cmd_report(a: args::ReportArgs) -> Result<(), CliError> {
 const BUILTIN_S1: &str = include_str!("../../scenarios/bench-s1.toml");
 
 fn cmd_bench(a: args::BenchArgs) -> Result<(), CliError> {
-    check_counts(None, a.threads)?;
     if !(a.seconds.is_finite() && a.seconds > 0.0 && a.seconds <= 3600.0) {
         return Err(CliError::input(format!(
             "--seconds {}: must be a number of seconds in (0, 3600]",

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use super::args::SimFlags;
 use super::sweep::map_err;
 use super::{CliError, load};
 use crate::io::write_atomic;
@@ -38,15 +39,9 @@ pub struct StaffArgs {
     /// One-sided confidence with which targets must be met (0.5 judges means).
     #[arg(long, default_value_t = 0.95)]
     pub confidence: f64,
-    /// Replications per simulation (default: the scenario's `run.replications`).
-    #[arg(long, short = 'r')]
-    pub replications: Option<u32>,
-    /// Master seed (default: the scenario's `run.seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, short = 't')]
-    pub threads: Option<usize>,
+    /// Replications per simulation (at least 2), seed, threads.
+    #[command(flatten)]
+    pub sim: SimFlags,
     /// Maximum correction rounds per group.
     #[arg(long, default_value_t = 60)]
     pub max_iterations: u32,
@@ -74,9 +69,6 @@ pub struct StaffArgs {
 
 pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
     let sc = load(&a.scenario)?;
-    if a.threads == Some(0) {
-        return Err(CliError::input("--threads 0: must be at least 1"));
-    }
     if !(a.mip_gap.is_finite() && a.mip_gap >= 0.0) {
         return Err(CliError::input(format!(
             "--mip-gap {}: must be >= 0",
@@ -103,9 +95,9 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
             Mode::PerInterval
         },
         confidence: a.confidence,
-        replications: a.replications,
-        seed: a.seed,
-        threads: a.threads,
+        replications: a.sim.replications,
+        seed: a.sim.seed,
+        threads: a.sim.threads,
         max_iterations: a.max_iterations,
     };
     let r = staff::run(&sc, &opts).map_err(map_err)?;
@@ -118,10 +110,10 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
         for l in rules.lengths.iter_mut().filter(|l| l.kind == "part-time") {
             l.length_s = (a.part_time_hours * 3600.0).round() as u32;
         }
-        let threads = a.threads;
+        let threads = a.sim.threads;
         Some(
-            crate::optimize::with_threads(threads, || shifts::plan_and_repair(&r, &rules, 10))
-                .map_err(map_err)?
+            crate::experiment::with_threads(threads, || shifts::plan_and_repair(&r, &rules, 10))
+                .map_err(|e| CliError::internal(e.to_string()))?
                 .map_err(map_err)?,
         )
     } else {

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::args::SimFlags;
 use super::{CliError, Format, load};
 use crate::io::write_atomic;
 use crate::optimize::OptimizeError;
@@ -26,15 +27,9 @@ pub struct SweepArgs {
     /// (e.g. 0.8..1.2:0.05); agents are rounded to whole numbers.
     #[arg(long)]
     pub scale: Option<String>,
-    /// Replications per level (default: the scenario's `run.replications`).
-    #[arg(long, short = 'r')]
-    pub replications: Option<u32>,
-    /// Master seed, common to all levels (default: the scenario's `run.seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, short = 't')]
-    pub threads: Option<usize>,
+    /// Replications per level, seed common to all levels, threads.
+    #[command(flatten)]
+    pub sim: SimFlags,
     /// A level meets a target when the share of replications meeting it over
     /// the horizon is at least this.
     #[arg(long, default_value_t = 0.95)]
@@ -56,12 +51,6 @@ pub(super) fn map_err(e: OptimizeError) -> CliError {
 
 pub(super) fn cmd_sweep(a: SweepArgs) -> Result<(), CliError> {
     let sc = load(&a.scenario)?;
-    if a.threads == Some(0) {
-        return Err(CliError::input("--threads 0: must be at least 1"));
-    }
-    if a.replications == Some(0) {
-        return Err(CliError::input("--replications 0: must be at least 1"));
-    }
     let levels = match (&a.agents, &a.scale) {
         (Some(s), _) => sweep::parse_agents(s),
         (None, Some(s)) => sweep::parse_scale(s),
@@ -73,9 +62,9 @@ pub(super) fn cmd_sweep(a: SweepArgs) -> Result<(), CliError> {
         &SweepOptions {
             group: a.group.clone(),
             levels,
-            replications: a.replications,
-            seed: a.seed,
-            threads: a.threads,
+            replications: a.sim.replications,
+            seed: a.sim.seed,
+            threads: a.sim.threads,
             confidence: a.confidence,
         },
     )

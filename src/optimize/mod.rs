@@ -2,9 +2,12 @@
 //! ([`sweep`]), the cheapest per-interval staffing that meets the targets
 //! ([`staff`]) and shift plans that cover it ([`shifts`]).
 //!
-//! Nothing here simulates on its own: every figure comes from
-//! [`crate::model::sim::Replication`] folded by
-//! [`crate::stats::summary::SummaryBuilder`], exactly as `ccsim run` does.
+//! Nothing here simulates on its own: every figure comes from the
+//! replication driver of [`crate::experiment`] ([`summaries`],
+//! [`with_threads`]), exactly as `ccsim run` does.
+//!
+//! [`summaries`]: crate::experiment::summaries
+//! [`with_threads`]: crate::experiment::with_threads
 //! Alternatives are simulated with the same master seed, so replication `r`
 //! of every alternative sees the same callers (common random numbers) and
 //! differences between alternatives are not drowned in sampling noise.
@@ -13,14 +16,9 @@ pub mod shifts;
 pub mod staff;
 pub mod sweep;
 
-use rayon::prelude::*;
-
 use crate::calendar::Weekday;
-use crate::model::Center;
-use crate::model::sim::Replication;
+use crate::experiment::RunError;
 use crate::scenario::Scenario;
-use crate::stats::Summary;
-use crate::stats::summary::SummaryBuilder;
 
 /// Errors of the staffing tools.
 #[derive(Debug, thiserror::Error)]
@@ -28,85 +26,12 @@ pub enum OptimizeError {
     /// A value given by the user is invalid (the message names it).
     #[error("{0}")]
     Input(String),
-    /// The worker threads could not start.
-    #[error("cannot start {threads} worker threads: {message}")]
-    Threads {
-        /// Requested threads.
-        threads: usize,
-        /// Cause.
-        message: String,
-    },
+    /// The replications could not run (the worker threads did not start).
+    #[error(transparent)]
+    Run(#[from] RunError),
     /// The integer program could not be solved.
     #[error("shift plan: {0}")]
     Solver(String),
-}
-
-/// Replication tasks reduced per batch: bounds memory while keeping order.
-const BATCH: usize = 128;
-
-/// Simulates every scenario of `scenarios` with `replications` replications
-/// and master seed `seed` (common random numbers across scenarios), running
-/// all (scenario, replication) pairs in parallel on the current rayon pool.
-///
-/// Results are folded per scenario in replication order, so they do not
-/// depend on the number of threads.
-pub fn simulate_all(scenarios: &[Scenario], replications: u32, seed: u64) -> Vec<Summary> {
-    let centers: Vec<Center> = scenarios.iter().map(Center::new).collect();
-    let mut builders: Vec<SummaryBuilder> = scenarios.iter().map(SummaryBuilder::new).collect();
-    let tasks: Vec<(usize, u32)> = (0..scenarios.len())
-        .flat_map(|i| (0..replications).map(move |r| (i, r)))
-        .collect();
-    for chunk in tasks.chunks(BATCH) {
-        let reduced: Vec<_> = chunk
-            .par_iter()
-            .map_init(
-                || None::<(usize, Replication)>,
-                |slot, &(i, r)| {
-                    // Tasks are ordered scenario by scenario: reuse the
-                    // simulator's buffers while the scenario stays the same.
-                    if slot.as_ref().is_some_and(|(j, _)| *j != i) {
-                        *slot = None;
-                    }
-                    let (_, rep) = slot.get_or_insert_with(|| (i, Replication::new(&centers[i])));
-                    rep.run(seed, r);
-                    (i, builders[i].reduce(&rep.tallies))
-                },
-            )
-            .collect();
-        for (i, red) in &reduced {
-            builders[*i].push(red);
-        }
-    }
-    scenarios
-        .iter()
-        .zip(&builders)
-        .map(|(sc, b)| {
-            let mut sc = sc.clone();
-            sc.run.seed = seed;
-            b.finish(&sc)
-        })
-        .collect()
-}
-
-/// Runs `f` on a rayon pool of `threads` workers (the global pool when `None`).
-///
-/// # Errors
-/// [`OptimizeError::Threads`] when the pool cannot be built.
-pub fn with_threads<T: Send>(
-    threads: Option<usize>,
-    f: impl FnOnce() -> T + Send,
-) -> Result<T, OptimizeError> {
-    match threads {
-        None => Ok(f()),
-        Some(threads) => rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map(|pool| pool.install(f))
-            .map_err(|e| OptimizeError::Threads {
-                threads,
-                message: e.to_string(),
-            }),
-    }
 }
 
 /// Paid agent-hours of group `g` over the horizon of `sc`: agents per

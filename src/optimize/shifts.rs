@@ -409,7 +409,7 @@ pub fn plan_and_repair(
             current.groups[g].staffing = p.coverage.clone();
             plans.push(p);
         }
-        let sim = &super::simulate_all(
+        let sim = &crate::experiment::summaries(
             std::slice::from_ref(&current),
             staff.replications,
             staff.seed,

@@ -46,11 +46,10 @@
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal};
 
-use super::{
-    OptimizeError, agent_hours, find_group, services_of_group, simulate_all, with_threads,
-};
+use super::{OptimizeError, agent_hours, find_group, services_of_group};
 use crate::analytic;
 use crate::calendar::{ClockTime, Weekday};
+use crate::experiment::{summaries, with_threads};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 use crate::stats::estimate::{Estimate, TQuantiles};
@@ -476,7 +475,7 @@ impl Search<'_> {
 
     fn simulate(&mut self, list: &[Scenario]) -> Vec<Summary> {
         self.simulations += list.len() as u32;
-        simulate_all(list, self.reps, self.seed)
+        summaries(list, self.reps, self.seed)
     }
 
     /// Per-interval search from `start`; returns the staffing, rounds run
@@ -559,7 +558,7 @@ impl Search<'_> {
 ///
 /// # Errors
 /// [`OptimizeError::Input`] for an unknown group or invalid option;
-/// [`OptimizeError::Threads`] when the pool cannot start.
+/// [`OptimizeError::Run`] when the pool cannot start.
 pub fn run(sc: &Scenario, o: &StaffOptions) -> Result<StaffResult, OptimizeError> {
     if !(0.5..1.0).contains(&o.confidence) {
         return Err(OptimizeError::Input(format!(
@@ -632,7 +631,7 @@ fn search(
     for (j, &g) in groups.iter().enumerate() {
         sipp_sc.groups[g].staffing = sipps[j].clone();
     }
-    let sims = simulate_all(&[current.clone(), sipp_sc.clone(), sc.clone()], reps, seed);
+    let sims = summaries(&[current.clone(), sipp_sc.clone(), sc.clone()], reps, seed);
     simulations += 3;
     let fig = figures(&sims[0], ipd, is);
     let fig_sipp = figures(&sims[1], ipd, is);
@@ -737,7 +736,7 @@ fn aggregate(
         let (found, r) = inner.per_interval(base, start.clone(), &mut mean_judge, o.max_iterations);
         rounds += r;
         search.simulations += inner.simulations + 1;
-        let summary = &simulate_all(&[search.with(base, &found)], search.reps, search.seed)[0];
+        let summary = &summaries(&[search.with(base, &found)], search.reps, search.seed)[0];
         let ok = search.services.iter().all(|&s| {
             let e = &summary.services[s];
             let tg = &sc.services[s].targets;

@@ -5,7 +5,8 @@
 
 use serde::Serialize;
 
-use super::{OptimizeError, agent_hours, find_group, simulate_all, with_threads};
+use super::{OptimizeError, agent_hours, find_group};
+use crate::experiment::{summaries, with_threads};
 use crate::scenario::Scenario;
 use crate::stats::kpi::Kpi;
 use crate::stats::summary::{Compliance, Kpis};
@@ -224,7 +225,7 @@ pub fn is_staffing_target(c: &Compliance) -> bool {
 ///
 /// # Errors
 /// [`OptimizeError::Input`] for an unknown group or bad options;
-/// [`OptimizeError::Threads`] when the pool cannot start.
+/// [`OptimizeError::Run`] when the pool cannot start.
 pub fn run(sc: &Scenario, o: &SweepOptions) -> Result<SweepResult, OptimizeError> {
     let g = find_group(sc, &o.group)?;
     if o.levels.is_empty() {
@@ -241,7 +242,7 @@ pub fn run(sc: &Scenario, o: &SweepOptions) -> Result<SweepResult, OptimizeError
     let scenarios: Vec<Scenario> = (0..o.levels.len())
         .map(|i| apply_level(sc, g, &o.levels, i))
         .collect();
-    let summaries = with_threads(o.threads, || simulate_all(&scenarios, reps, seed))?;
+    let summaries = with_threads(o.threads, || summaries(&scenarios, reps, seed))?;
     let mut levels = Vec::with_capacity(summaries.len());
     for (i, (s, lsc)) in summaries.iter().zip(&scenarios).enumerate() {
         let services: Vec<ServiceAtLevel> = s
