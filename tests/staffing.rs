@@ -137,7 +137,12 @@ fn staff_meets_a_monday_peak_and_is_not_padded() {
     let sc = scenario(&peak_day());
     let opts = StaffOptions::default();
     let r = staff::run(&sc, &opts).unwrap();
-    assert_eq!(r.intervals_missing, 0, "{}", staff::render_table(&r));
+    assert_eq!(
+        r.intervals_missing,
+        0,
+        "{}",
+        ccsim::report::staffing::staff_table(&r)
+    );
     let s = &r.staffed.groups[0].staffing[0];
     // Re-simulated with a fresh seed: >= 95% of intervals meet the SL target.
     let fresh = &summaries(std::slice::from_ref(&r.staffed), 40, 999)[0];
@@ -545,7 +550,12 @@ fn staff_two_groups_respects_skills_and_closes_with_the_service() {
     let sc = scenario(TWO_GROUPS);
     let r = staff::run(&sc, &StaffOptions::default()).unwrap();
     assert_eq!(r.iterations.len(), 2, "both groups optimised in turn");
-    assert_eq!(r.intervals_missing, 0, "{}", staff::render_table(&r));
+    assert_eq!(
+        r.intervals_missing,
+        0,
+        "{}",
+        ccsim::report::staffing::staff_table(&r)
+    );
     for g in &r.staffed.groups {
         let mon = &g.staffing[0];
         // Open 08:00-14:00: no agents outside, some inside.

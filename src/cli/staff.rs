@@ -11,6 +11,7 @@ use crate::io::write_atomic;
 use crate::optimize::rewrite_staffing;
 use crate::optimize::shifts::{self, ShiftRules};
 use crate::optimize::staff::{self, Mode, StaffOptions};
+use crate::report;
 
 /// Output formats of `ccsim staff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -152,9 +153,9 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
     }
     match a.format {
         StaffFormat::Table => {
-            print!("{}", staff::render_table(&r));
+            print!("{}", report::staffing::staff_table(&r));
             if let Some(p) = &plan {
-                print!("{}", shifts::render_table(p));
+                print!("{}", report::staffing::shift_table(p));
             }
         }
         StaffFormat::Json => {

@@ -9,6 +9,7 @@ use super::{CliError, Format, load};
 use crate::io::write_atomic;
 use crate::optimize::OptimizeError;
 use crate::optimize::sweep::{self, SweepOptions};
+use crate::report;
 
 /// `ccsim sweep`.
 #[derive(Debug, Args)]
@@ -70,9 +71,9 @@ pub(super) fn cmd_sweep(a: SweepArgs) -> Result<(), CliError> {
     )
     .map_err(map_err)?;
     let json = || serde_json::to_string_pretty(&r).map_err(|e| CliError::internal(e.to_string()));
-    let csv = || sweep::render_csv(&r).map_err(|e| CliError::internal(e.to_string()));
+    let csv = || report::staffing::sweep_csv(&r).map_err(|e| CliError::internal(e.to_string()));
     let text = match a.format {
-        Format::Table => sweep::render_table(&r),
+        Format::Table => report::staffing::sweep_table(&r),
         Format::Json => json()? + "\n",
         Format::Csv => csv()?,
     };
@@ -83,7 +84,7 @@ pub(super) fn cmd_sweep(a: SweepArgs) -> Result<(), CliError> {
         };
         w("sweep.json", &(json()? + "\n"))?;
         w("sweep.csv", &csv()?)?;
-        w("sweep.txt", &sweep::render_table(&r))?;
+        w("sweep.txt", &report::staffing::sweep_table(&r))?;
         eprintln!("wrote {}/sweep.json, sweep.csv, sweep.txt", dir.display());
     }
     print!("{text}");

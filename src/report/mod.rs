@@ -5,6 +5,7 @@ pub mod compare;
 pub mod csv;
 pub mod document;
 pub mod plot;
+pub mod staffing;
 pub mod table;
 
 use crate::stats::{Estimate, Kpi, Summary};

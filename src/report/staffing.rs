@@ -1,0 +1,304 @@
+//! Terminal tables (and the CSV) of the staffing tools: `ccsim sweep`
+//! ([`sweep_table`], [`sweep_csv`]) and `ccsim staff` ([`staff_table`],
+//! [`shift_table`]). [`crate::optimize`] computes; this module only formats.
+
+use std::fmt::Write;
+
+use crate::optimize::shifts::ShiftResult;
+use crate::optimize::staff::{Mode, StaffResult};
+use crate::optimize::sweep::{ServiceAtLevel, SweepResult};
+use crate::stats::estimate::Estimate;
+use crate::stats::kpi::Kpi;
+
+/// Renders a sweep as a terminal table, one row per level and service.
+pub fn sweep_table(r: &SweepResult) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "ccsim sweep | scenario {} | group {} | {} replications per level, seed {} (same callers at every level)",
+        r.scenario, r.group, r.replications, r.seed
+    );
+    let _ = writeln!(
+        out,
+        "Means ± 95% CI half-width; P = share of replications meeting the target over the horizon. * = cheapest level with P >= {:.0}% on every service-level and abandonment target.",
+        r.confidence * 100.0
+    );
+    let _ = writeln!(
+        out,
+        "{:>8} {:>10} {:<10} {:>16} {:>6} {:>15} {:>6} {:>10} {:>10}",
+        "level", "agent-h", "service", "service level", "P", "abandoned", "P", "ASA s", "occupancy"
+    );
+    let pct = |e: Option<Estimate>| {
+        e.map(|e| format!("{:.2}% ± {:.2}", e.mean * 100.0, e.ci95 * 100.0))
+            .unwrap_or_else(|| "-".into())
+    };
+    let p = |s: &ServiceAtLevel, k: Kpi| {
+        s.compliance
+            .iter()
+            .find(|c| c.call_type.is_none() && c.kpi == k)
+            .map(|c| format!("{:.0}%", c.met_share * 100.0))
+            .unwrap_or_else(|| "-".into())
+    };
+    for (i, l) in r.levels.iter().enumerate() {
+        let mark = if r.smallest_meeting == Some(i) {
+            "*"
+        } else {
+            " "
+        };
+        for s in &l.services {
+            let _ = writeln!(
+                out,
+                "{:>7}{} {:>10.1} {:<10} {:>16} {:>6} {:>15} {:>6} {:>10} {:>10}",
+                l.level,
+                mark,
+                l.agent_hours,
+                s.name,
+                pct(s.kpis.get(Kpi::ServiceLevel)),
+                p(s, Kpi::ServiceLevel),
+                pct(s.kpis.get(Kpi::AbandonRate)),
+                p(s, Kpi::AbandonRate),
+                s.kpis
+                    .get(Kpi::AsaS)
+                    .map(|e| format!("{:.1}", e.mean))
+                    .unwrap_or_else(|| "-".into()),
+                pct(s.kpis.get(Kpi::Occupancy))
+                    .split(' ')
+                    .next()
+                    .unwrap_or("-")
+                    .to_string(),
+            );
+        }
+    }
+    match r.smallest_meeting {
+        Some(i) => {
+            let _ = writeln!(
+                out,
+                "cheapest level meeting the targets: {}",
+                r.levels[i].level
+            );
+        }
+        None => {
+            let _ = writeln!(out, "no level meets every target with that confidence");
+        }
+    }
+    out
+}
+
+/// Renders a sweep as long-format CSV: one row per level, service and KPI
+/// (`record = kpi`) and per level, service and target (`record = target`).
+///
+/// # Errors
+/// A CSV writer error.
+pub fn sweep_csv(r: &SweepResult) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "level",
+        "value",
+        "agent_hours",
+        "meets_targets",
+        "smallest_meeting",
+        "service",
+        "record",
+        "name",
+        "mean",
+        "ci95",
+        "target",
+        "met_share",
+    ])?;
+    for (i, l) in r.levels.iter().enumerate() {
+        let head = [
+            l.level.clone(),
+            l.value.to_string(),
+            format!("{:.3}", l.agent_hours),
+            l.meets_targets.to_string(),
+            (r.smallest_meeting == Some(i)).to_string(),
+        ];
+        for s in &l.services {
+            for (k, e) in &s.kpis.0 {
+                let mut rec = head.to_vec();
+                rec.extend([
+                    s.name.clone(),
+                    "kpi".into(),
+                    k.name().into(),
+                    e.mean.to_string(),
+                    e.ci95.to_string(),
+                    String::new(),
+                    String::new(),
+                ]);
+                w.write_record(&rec)?;
+            }
+            for c in &s.compliance {
+                let mut rec = head.to_vec();
+                rec.extend([
+                    s.name.clone(),
+                    "target".into(),
+                    c.kpi.name().into(),
+                    c.value.mean.to_string(),
+                    c.value.ci95.to_string(),
+                    c.target.to_string(),
+                    c.met_share.to_string(),
+                ]);
+                w.write_record(&rec)?;
+            }
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Renders the per-interval table of a staffing result.
+pub fn staff_table(r: &StaffResult) -> String {
+    let mut out = String::new();
+    let pct = |e: Option<Estimate>| {
+        e.filter(|e| e.mean.is_finite())
+            .map(|e| format!("{:.1}% ± {:.1}", e.mean * 100.0, e.ci95 * 100.0))
+            .unwrap_or_else(|| "-".into())
+    };
+    let _ = writeln!(
+        out,
+        "ccsim staff | scenario {} | {} replications per simulation, seed {} | targets met at {:.0}% one-sided confidence, {}",
+        r.scenario,
+        r.replications,
+        r.seed,
+        r.confidence * 100.0,
+        match r.mode {
+            Mode::PerInterval => "in every interval with calls",
+            Mode::Aggregate => "over the horizon",
+        }
+    );
+    let _ = writeln!(
+        out,
+        "required = agents found by simulation; Erlang A = first guess (modified offered load); SIPP = Erlang C per interval, simulated as is."
+    );
+    let _ = writeln!(
+        out,
+        "{:<4} {:<6} {:<12} {:>8} {:>8} {:>16} {:>14} {:>6} {:>8} {:>14} {:>6} {:>14}",
+        "day",
+        "start",
+        "group",
+        "offered",
+        "required",
+        "SL",
+        "abandoned",
+        "ErlA",
+        "SIPP",
+        "SIPP SL",
+        "input",
+        "input SL"
+    );
+    for iv in &r.intervals {
+        let _ = writeln!(
+            out,
+            "{:<4} {:<6} {:<12} {:>8.1} {:>7}{} {:>16} {:>14} {:>6} {:>8} {:>14} {:>6} {:>14}",
+            iv.weekday.short(),
+            iv.start,
+            iv.group,
+            iv.offered,
+            iv.agents,
+            if iv.meets_targets { " " } else { "!" },
+            pct(Some(iv.service_level)),
+            pct(Some(iv.abandon_rate)),
+            iv.analytic_agents,
+            iv.sipp_agents,
+            pct(iv.sipp_service_level),
+            iv.input_agents,
+            pct(iv.input_service_level),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "paid agent-hours over the horizon: {:.1} found, {:.1} input ({:+.1}), {:.1} SIPP",
+        r.agent_hours,
+        r.input_agent_hours,
+        r.agent_hours - r.input_agent_hours,
+        r.sipp_agent_hours
+    );
+    let _ = writeln!(
+        out,
+        "intervals missing a target at the confidence: {} of {} (marked !); {} simulations, rounds per group {:?}",
+        r.intervals_missing, r.intervals_with_calls, r.simulations, r.iterations
+    );
+    for s in &r.services {
+        for c in &s.compliance {
+            let _ = writeln!(
+                out,
+                "  {} {}: {:.2}% ± {:.2} (target {} {:.2}%, met in {:.0}% of replications)",
+                s.name,
+                c.indicator,
+                c.value.mean * 100.0,
+                c.value.ci95 * 100.0,
+                c.direction,
+                c.target * 100.0,
+                c.met_share * 100.0
+            );
+        }
+    }
+    out
+}
+
+/// Renders a shift plan as a table.
+pub fn shift_table(r: &ShiftResult) -> String {
+    let mut out = String::new();
+    for p in &r.groups {
+        let _ = writeln!(
+            out,
+            "Shift plan of group {} (agents per shift pattern):",
+            p.group
+        );
+        let _ = writeln!(
+            out,
+            "{:<4} {:<10} {:<6} {:<6} {:<12} {:>6} {:>7}",
+            "day", "kind", "start", "end", "break", "paid h", "agents"
+        );
+        for s in &p.shifts {
+            let _ = writeln!(
+                out,
+                "{:<4} {:<10} {:<6} {:<6} {:<12} {:>6.1} {:>7}",
+                s.weekday.short(),
+                s.kind,
+                s.start,
+                s.end,
+                s.break_window.as_deref().unwrap_or("-"),
+                s.paid_hours,
+                s.agents
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "Shift plan per interval (re-simulated):\n{:<4} {:<6} {:<12} {:>8} {:>8} {:>16} {:>14}",
+        "day", "start", "group", "required", "planned", "SL", "abandoned"
+    );
+    for iv in &r.intervals {
+        let _ = writeln!(
+            out,
+            "{:<4} {:<6} {:<12} {:>8} {:>8} {:>16} {:>14}",
+            iv.weekday.short(),
+            iv.start,
+            iv.group,
+            iv.required,
+            iv.planned,
+            format!(
+                "{:.1}% ± {:.1}",
+                iv.service_level.mean * 100.0,
+                iv.service_level.ci95 * 100.0
+            ),
+            format!(
+                "{:.1}% ± {:.1}",
+                iv.abandon_rate.mean * 100.0,
+                iv.abandon_rate.ci95 * 100.0
+            ),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "paid agent-hours of the shift plan over the horizon: {:.1}; per-interval lower bound {:.1} (+{:.1}%); best any plan of these shift patterns can do: {:.1} (linear relaxation); {} repair round(s); intervals still missing a target: {}",
+        r.paid_hours,
+        r.lower_bound_hours,
+        r.gap_to_lower_bound * 100.0,
+        r.shift_rules_bound_hours,
+        r.repair_rounds,
+        r.intervals_missing
+    );
+    out
+}
