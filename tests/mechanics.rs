@@ -260,3 +260,30 @@ fn trace_records_every_call_with_its_times() {
         assert_eq!(r.caller, i as u32);
     }
 }
+
+/// Issue 14, row 4: 1,000 calls/h on one agent for two days, no patience.
+/// The simulation stops at the documented drain limit (one day after the
+/// horizon) instead of draining the queue for months: callers still waiting
+/// then are reported as unfinished, and no wait exceeds three days.
+#[test]
+fn issue14_an_overloaded_queue_stops_at_the_drain_limit() {
+    let text = crate::common::SingleQueue {
+        per_hour: 1000.0,
+        aht_s: 240.0,
+        patience_s: None,
+        agents: 1,
+        threshold_s: 20.0,
+        days: 2,
+        warmup_minutes: 0.0,
+        replications: 2,
+        seed: 1,
+    }
+    .toml();
+    let s = run(&scenario(&text));
+    let k = |x: Kpi| s.services[0].kpis.get(x).expect("kpi").mean;
+    let (offered, answered) = (k(Kpi::Offered), k(Kpi::Answered));
+    // One agent answers about 3 days x 15 calls/h: about 1,080 of 48,000.
+    assert!(answered < 1_300.0, "{answered}");
+    assert_eq!(s.unfinished_calls.mean, offered - answered);
+    assert!(k(Kpi::AsaS) < 3.0 * 86_400.0, "{}", k(Kpi::AsaS));
+}

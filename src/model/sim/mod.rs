@@ -134,6 +134,9 @@ impl<'c> Replication<'c> {
         }
         let (mut arrival_t, mut arrival_ct) = self.arrivals.earliest();
         self.events.push(0.0, Event::IntervalStart(0));
+        // Calls in the system at the horizon's end may finish until the
+        // drain limit; what still waits then is reported as unfinished.
+        let stop = self.c.end_s() + self.c.drain_limit_s;
         loop {
             // The arrival processes are kept out of the heap (one pending
             // arrival per call type): the earliest is handled when it comes
@@ -151,6 +154,9 @@ impl<'c> Replication<'c> {
             let Some((now, event)) = self.events.pop() else {
                 break;
             };
+            if now > stop {
+                break;
+            }
             self.events_handled += 1;
             match event {
                 Event::Arrive(journey) => self.on_attempt(now, journey),
