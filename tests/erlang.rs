@@ -141,3 +141,61 @@ fn infinite_agents_never_wait() {
     assert_eq!(k.get(Kpi::AbandonRate).unwrap().mean, 0.0);
     assert_eq!(k.get(Kpi::AsaS).unwrap().mean, 0.0);
 }
+
+/// The exact blocking probability of M/M/c/K: `c` agents, `lines` waiting
+/// lines (K = c + lines), offered load `a` Erlangs, no abandonment. By
+/// PASTA, an arrival is blocked with the stationary probability that the
+/// system holds K calls: p(n) ~ a^n / n! up to c, then a^c / c! (a/c)^(n-c).
+fn mmck_blocking(c: u32, lines: u32, a: f64) -> f64 {
+    let mut term = 1.0; // a^n / n!, then times (a/c) beyond c
+    let mut sum = 1.0;
+    for n in 1..=(c + lines) {
+        term *= if n <= c {
+            a / f64::from(n)
+        } else {
+            a / f64::from(c)
+        };
+        sum += term;
+    }
+    term / sum
+}
+
+/// Issue 14: `service.max_waiting` gives a finite queue. With no waiting
+/// line it is Erlang B (M/M/c/c); with 5 lines, M/M/c/c+5.
+#[test]
+fn issue14_max_waiting_reproduces_erlang_b_and_mmck() {
+    for (agents, lines, per_hour) in [(10u32, 0u32, 120.0), (10, 5, 150.0)] {
+        let q = SingleQueue {
+            per_hour,
+            aht_s: 300.0,
+            patience_s: None,
+            agents,
+            threshold_s: 20.0,
+            days: 5,
+            warmup_minutes: 500.0,
+            replications: 20,
+            seed: 21,
+        };
+        let text = q.toml().replace(
+            "name = \"s\"",
+            &format!("name = \"s\"\nmax_waiting = {lines}"),
+        );
+        let s = run(&scenario(&text));
+        let a = per_hour * 300.0 / 3600.0;
+        let exact = mmck_blocking(agents, lines, a);
+        if lines == 0 {
+            let b = ccsim::analytic::erlang_b(agents, a);
+            assert!((exact - b).abs() < 1e-12, "{exact} vs Erlang B {b}");
+        }
+        let k = |x: Kpi| s.services[0].kpis.get(x).expect("kpi");
+        let blocked = k(Kpi::BlockedShare);
+        assert!(
+            (blocked.mean - exact).abs() <= blocked.ci95 + 0.003,
+            "{agents} agents, {lines} lines, {a} Erlangs: simulated {blocked:?}, exact {exact}"
+        );
+        assert!(exact > 0.05, "a case where blocking matters: {exact}");
+        // Blocked calls are neither offered, answered nor abandoned.
+        assert_eq!(k(Kpi::Abandoned).mean, 0.0);
+        assert!(k(Kpi::Offered).mean - k(Kpi::Answered).mean <= f64::from(lines) + 1.0);
+    }
+}

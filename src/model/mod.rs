@@ -155,6 +155,8 @@ pub struct ServiceModel {
     /// Each day's last closing instant (seconds after midnight), when the
     /// service opens that day: where the backlog at close is measured.
     pub day_close: Vec<Option<f64>>,
+    /// Lines for waiting voice calls (`u32::MAX`: no limit).
+    pub max_waiting: u32,
 }
 
 impl ServiceModel {
@@ -458,6 +460,7 @@ impl Center {
                     .map(|r| r.last().map(|&(_, e)| f64::from(e)))
                     .collect();
                 ServiceModel {
+                    max_waiting: s.max_waiting.unwrap_or(u32::MAX),
                     day_close,
                     call_types: (0..sc.call_types.len())
                         .filter(|&c| sc.call_types[c].service == si)

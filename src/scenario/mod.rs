@@ -108,6 +108,8 @@ pub struct Service {
     pub open_changes: Vec<(Date, WeekHours)>,
     /// Callers waiting at closing.
     pub at_close: AtClose,
+    /// Lines for waiting voice calls; `None`: no limit.
+    pub max_waiting: Option<u32>,
     /// SLA targets.
     pub targets: Targets,
 }

@@ -159,6 +159,9 @@ pub struct RawService {
     pub open_changes: Option<Vec<RawOpenChange>>,
     /// Callers still waiting when the service closes: `"serve"` (default) or `"drop"`.
     pub at_close: Option<String>,
+    /// Lines for waiting callers: a call that finds this many of the
+    /// service's voice calls waiting gets a busy signal (default: no limit).
+    pub max_waiting: Option<f64>,
     /// SLA targets.
     #[serde(default)]
     pub targets: RawTargets,

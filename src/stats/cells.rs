@@ -82,6 +82,9 @@ counters! {
         callbacks_within,
         /// Sum of the times from acceptance to the call back, seconds.
         callback_wait_s,
+        /// Calls that found every waiting line of the service taken (busy
+        /// signal): not offered, neither answered nor abandoned.
+        blocked,
     }
 }
 

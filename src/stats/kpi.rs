@@ -66,6 +66,10 @@ pub enum Kpi {
     CallbacksWithinPromise,
     /// Mean time from accepting a call back to being called back, seconds.
     CallbackWaitS,
+    /// Calls that got a busy signal (every waiting line taken).
+    Blocked,
+    /// Blocked / (offered + blocked).
+    BlockedShare,
     /// Share of opening hours with no outage of the service (services only).
     Continuity,
     /// Scheduled agent time, hours.
@@ -78,7 +82,7 @@ pub enum Kpi {
 
 impl Kpi {
     /// Every KPI, in output order.
-    pub const ALL: [Kpi; 33] = [
+    pub const ALL: [Kpi; 35] = [
         Kpi::Offered,
         Kpi::Answered,
         Kpi::Abandoned,
@@ -108,15 +112,17 @@ impl Kpi {
         Kpi::CallbacksAccepted,
         Kpi::CallbacksWithinPromise,
         Kpi::CallbackWaitS,
+        Kpi::Blocked,
+        Kpi::BlockedShare,
         Kpi::Continuity,
         Kpi::ScheduledAgentHours,
         Kpi::BusyAgentHours,
         Kpi::OvertimeAgentHours,
     ];
     /// KPIs reported for services: those of call types and continuity.
-    pub const SERVICE_KPIS: [Kpi; 30] = Self::first_of_all();
+    pub const SERVICE_KPIS: [Kpi; 32] = Self::first_of_all();
     /// KPIs reported for call types (every KPI before `continuity`).
-    pub const CALL_KPIS: [Kpi; 29] = Self::first_of_all();
+    pub const CALL_KPIS: [Kpi; 31] = Self::first_of_all();
     /// KPIs reported for agent groups.
     pub const GROUP_KPIS: [Kpi; 4] = [
         Kpi::Occupancy,
@@ -304,6 +310,8 @@ pub const KPI_TABLE: [KpiInfo; Kpi::COUNT] = {
             Up,
         ),
         row(Kpi::CallbackWaitS, "callback_wait_s", Seconds, Down),
+        row(Kpi::Blocked, "blocked", Count, Down),
+        row(Kpi::BlockedShare, "blocked_share", Share, Down),
         row(Kpi::Continuity, "continuity", Share, Up),
         row(
             Kpi::ScheduledAgentHours,
@@ -362,6 +370,8 @@ pub fn compute(c: &CallCell, g: &GroupCell, s: &ServiceCell) -> [f64; Kpi::COUNT
             Kpi::CallbacksAccepted => c.callbacks_accepted,
             Kpi::CallbacksWithinPromise => ratio(c.callbacks_within, c.callbacks_accepted),
             Kpi::CallbackWaitS => ratio(c.callback_wait_s, c.callbacks_made),
+            Kpi::Blocked => c.blocked,
+            Kpi::BlockedShare => ratio(c.blocked, c.offered + c.blocked),
             Kpi::Continuity => 1.0 - ratio(s.down_s, s.open_s),
             Kpi::ScheduledAgentHours => g.scheduled_s / 3600.0,
             Kpi::BusyAgentHours => g.busy_s / 3600.0,
@@ -378,7 +388,7 @@ mod tests {
     #[test]
     fn kpi_lists_follow_the_output_order() {
         assert!(Kpi::ALL.iter().enumerate().all(|(i, k)| k.index() == i));
-        assert_eq!(Kpi::CALL_KPIS.last(), Some(&Kpi::CallbackWaitS));
+        assert_eq!(Kpi::CALL_KPIS.last(), Some(&Kpi::BlockedShare));
         assert_eq!(Kpi::SERVICE_KPIS.last(), Some(&Kpi::Continuity));
         assert!(
             Kpi::ALL

@@ -253,27 +253,31 @@ impl SummaryBuilder {
         };
         // KPIs that mean nothing where their target or mechanism is absent
         // are left out rather than shown as 0.
-        let skip_of = |handled: bool, target: bool, packs: bool, callbacks: bool| -> Vec<Kpi> {
-            let mut v = Vec::new();
-            if !callbacks {
-                v.extend([
-                    Kpi::CallbacksOffered,
-                    Kpi::CallbacksAccepted,
-                    Kpi::CallbacksWithinPromise,
-                    Kpi::CallbackWaitS,
-                ]);
-            }
-            if !handled {
-                v.push(Kpi::HandledWithinShare);
-            }
-            if !target {
-                v.push(Kpi::DoneWithinTarget);
-            }
-            if !packs {
-                v.push(Kpi::PacksWithinTarget);
-            }
-            v
-        };
+        let skip_of =
+            |handled: bool, target: bool, packs: bool, callbacks: bool, lines: bool| -> Vec<Kpi> {
+                let mut v = Vec::new();
+                if !lines {
+                    v.extend([Kpi::Blocked, Kpi::BlockedShare]);
+                }
+                if !callbacks {
+                    v.extend([
+                        Kpi::CallbacksOffered,
+                        Kpi::CallbacksAccepted,
+                        Kpi::CallbacksWithinPromise,
+                        Kpi::CallbackWaitS,
+                    ]);
+                }
+                if !handled {
+                    v.push(Kpi::HandledWithinShare);
+                }
+                if !target {
+                    v.push(Kpi::DoneWithinTarget);
+                }
+                if !packs {
+                    v.push(Kpi::PacksWithinTarget);
+                }
+                v
+            };
         let mut services = Vec::new();
         for (s, svc) in sc.services.iter().enumerate() {
             let callbacks = sc
@@ -285,6 +289,7 @@ impl SummaryBuilder {
                 false,
                 false,
                 callbacks,
+                svc.max_waiting.is_some(),
             );
             let mut es = entity(s, &svc.name, &Kpi::SERVICE_KPIS, &skip);
             es.answered_within_s = Some(svc.targets.answered_within_s);
@@ -298,6 +303,7 @@ impl SummaryBuilder {
                 ct.target.is_some(),
                 !ct.packs.is_empty(),
                 ct.callback.is_some(),
+                svc.max_waiting.is_some() && !ct.channel.is_deferred(),
             );
             let mut es = entity(n_s + c, &ct.name, &Kpi::CALL_KPIS, &skip);
             es.service = Some(svc.name.clone());

@@ -77,7 +77,7 @@ impl<'c> Replication<'c> {
             c: center,
             events: EventQueue::with_capacity(1024),
             agents: Agents::new(center.groups.len()),
-            waiting: Waiting::new(n_ct),
+            waiting: Waiting::new(center),
             arrivals: Arrivals::new(n_ct, center.days),
             rng: vec![CallStreams::new(0, 0, 0); n_ct],
             outages: Outages::new(n_s, n_ct),

@@ -12,9 +12,9 @@ use std::collections::VecDeque;
 
 use rand::RngExt;
 
-use super::Replication;
 use super::journey::{Call, Event, Journey, Stage};
 use super::trace::{CallRecord, Outcome};
+use super::{Center, Replication};
 
 /// A waiting caller.
 #[derive(Debug, Clone, Copy, Default)]
@@ -23,6 +23,9 @@ struct Slot {
     generation: u32,
     abandoned: bool,
 }
+
+/// Marks a call type whose waiting items take no line (deferred items).
+const NO_LINE: u16 = u16::MAX;
 
 /// The waiting callers: one FIFO queue of slots per call type.
 pub(super) struct Waiting {
@@ -33,11 +36,29 @@ pub(super) struct Waiting {
     pub count: Vec<u32>,
     /// Callers waiting, in all.
     pub total: u32,
+    /// Service whose lines each call type's waiting calls take (`NO_LINE`
+    /// for deferred items).
+    line_of: Vec<u16>,
+    /// Voice calls waiting, per service.
+    lines: Vec<u32>,
 }
 
 impl Waiting {
-    pub fn new(n_call_types: usize) -> Self {
+    pub fn new(c: &Center) -> Self {
+        let n_call_types = c.call_types.len();
         Waiting {
+            line_of: c
+                .call_types
+                .iter()
+                .map(|m| {
+                    if m.deferred {
+                        NO_LINE
+                    } else {
+                        m.service as u16
+                    }
+                })
+                .collect(),
+            lines: vec![0; c.services.len()],
             slots: Vec::with_capacity(1024),
             free: Vec::with_capacity(1024),
             queues: (0..n_call_types)
@@ -49,6 +70,7 @@ impl Waiting {
     }
 
     pub fn reset(&mut self) {
+        self.lines.fill(0);
         self.slots.clear();
         self.free.clear();
         self.queues.iter_mut().for_each(VecDeque::clear);
@@ -72,7 +94,26 @@ impl Waiting {
         self.queues[ct].push_back(slot);
         self.count[ct] += 1;
         self.total += 1;
-        (slot, s.generation)
+        let generation = s.generation;
+        self.take_line(ct, 1);
+        (slot, generation)
+    }
+
+    /// Adds `n` (1 or -1 as wrapping) to the lines taken by `ct`'s service.
+    #[inline]
+    fn take_line(&mut self, ct: usize, n: u32) {
+        let s = self.line_of[ct];
+        if s != NO_LINE {
+            let l = &mut self.lines[usize::from(s)];
+            *l = l.wrapping_add(n);
+        }
+    }
+
+    /// Whether every waiting line of `ct`'s service is taken (`max` lines).
+    #[inline]
+    pub fn lines_full(&self, ct: usize, max: u32) -> bool {
+        let s = self.line_of[ct];
+        s != NO_LINE && self.lines[usize::from(s)] >= max
     }
 
     fn free_slot(&mut self, slot: u32) {
@@ -89,6 +130,7 @@ impl Waiting {
             if !s.abandoned {
                 self.count[ct] -= 1;
                 self.total -= 1;
+                self.take_line(ct, u32::MAX);
                 return Some(s.call);
             }
         }
@@ -127,6 +169,7 @@ impl Waiting {
         let call = s.call;
         self.count[call.journey.ct()] -= 1;
         self.total -= 1;
+        self.take_line(call.journey.ct(), u32::MAX);
         Some(call)
     }
 }
@@ -157,14 +200,6 @@ impl Replication<'_> {
         };
         let cell = self.cell_of(now);
         let first_cell = if j.attempt > 0 { j.first_cell } else { cell };
-        if let Some(c) = self.call_cell(ct, cell) {
-            c.offered += 1.0;
-        }
-        if j.attempt == 0
-            && let Some(c) = self.call_cell(ct, first_cell)
-        {
-            c.callers += 1.0;
-        }
         let call = Call {
             journey: Journey {
                 first_cell,
@@ -178,11 +213,31 @@ impl Replication<'_> {
             pack,
             resolved,
         };
-        if let Some(g) = self.select_agent(ct) {
+        let agent = self.select_agent(ct);
+        let lines = self.c.services[model.service].max_waiting;
+        let busy_signal = agent.is_none() && self.waiting.lines_full(ct, lines);
+        if j.attempt == 0
+            && let Some(c) = self.call_cell(ct, first_cell)
+        {
+            c.callers += 1.0;
+        }
+        if busy_signal {
+            // Every line is taken: the caller hears a busy signal.
+            if let Some(c) = self.call_cell(ct, cell) {
+                c.blocked += 1.0;
+            }
+            self.redial_or_lose(now, call.journey);
+            return;
+        }
+        if let Some(c) = self.call_cell(ct, cell) {
+            c.offered += 1.0;
+        }
+        if let Some(g) = agent {
             self.start_service(now, g, &call);
             return;
         }
         // Everyone able to answer is busy: wait.
+        let model = &self.c.call_types[ct];
         let offer = model.callback.map(|cb| cb.offer_after_s);
         let (slot, generation) = self.waiting.enqueue(call);
         if patience.is_finite() {
@@ -243,7 +298,14 @@ impl Replication<'_> {
                 cc.abandoned_within += 1.0;
             }
         }
-        if let Some((p, delay, max)) = &c.call_types[ct].redial
+        self.redial_or_lose(now, j);
+    }
+
+    /// A caller who abandoned or got a busy signal calls again (after a
+    /// delay) or is lost.
+    fn redial_or_lose(&mut self, now: f64, j: Journey) {
+        let ct = j.ct();
+        if let Some((p, delay, max)) = &self.c.call_types[ct].redial
             && u32::from(j.attempt) + 1 < *max
         {
             let u: f64 = self.rng[ct].redial.random();

@@ -79,11 +79,15 @@ pub(super) fn validate_service(v: &mut Validator<'_>, i: usize, s: &RawService) 
             "needs handled_within_s, the handling-time limit",
         );
     }
+    let max_waiting = s
+        .max_waiting
+        .and_then(|m| v.whole(&format!("{path}.max_waiting"), m, 0.0, 1_000_000.0));
     Some(Service {
         name: s.name.clone(),
         open,
         open_changes,
         at_close,
+        max_waiting,
         targets,
     })
 }
