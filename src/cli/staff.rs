@@ -160,10 +160,11 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
     }
     match a.format {
         StaffFormat::Table => {
-            print!("{}", staff::render_table(&r));
+            let mut text = staff::render_table(&r);
             if let Some(p) = &plan {
-                print!("{}", shifts::render_table(p));
+                text.push_str(&shifts::render_table(p));
             }
+            super::output::emit(&text)?;
         }
         StaffFormat::Json => {
             let mut v = serde_json::to_value(&r).map_err(|e| CliError::internal(e.to_string()))?;
@@ -173,10 +174,10 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
                 v["agent_hours"] = serde_json::json!(p.paid_hours);
                 v["requirement_agent_hours"] = serde_json::json!(r.agent_hours);
             }
-            println!(
-                "{}",
+            super::output::emit(&format!(
+                "{}\n",
                 serde_json::to_string_pretty(&v).map_err(|e| CliError::internal(e.to_string()))?
-            );
+            ))?;
         }
     }
     Ok(())
