@@ -9,6 +9,7 @@ mod cup;
 mod erlang;
 mod estimate;
 mod fit;
+mod fuzz;
 mod hostile;
 mod mechanics;
 mod report;

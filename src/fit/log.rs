@@ -202,7 +202,9 @@ impl RowError {
         match &self.column {
             Some(c) => format!(
                 "{file}:{}: column {c}: `{}`: {}",
-                self.line, self.value, self.message
+                self.line,
+                self.value.escape_debug(),
+                self.message
             ),
             None => format!("{file}:{}: {}", self.line, self.message),
         }
@@ -231,7 +233,8 @@ impl Columns {
             }
             if let Some(first) = map.insert(n.clone(), i) {
                 return Err(FitError::Input(format!(
-                    "{file}:1: column `{n}` appears twice in the header (columns {} and {}): keep one",
+                    "{file}:1: column `{}` appears twice in the header (columns {} and {}): keep one",
+                    n.escape_debug(),
                     first + 1,
                     i + 1
                 )));
@@ -243,7 +246,7 @@ impl Columns {
         aliases.iter().find_map(|a| self.map.get(*a).copied())
     }
     fn label(&self, i: usize) -> String {
-        format!("`{}` ({})", self.names[i], i + 1)
+        format!("`{}` ({})", self.names[i].escape_debug(), i + 1)
     }
 }
 
@@ -355,7 +358,7 @@ impl CallLogReader {
                 FitError::Input(format!(
                     "{file}:1: the header has no `{}` column (found: {})",
                     aliases[0],
-                    cols.names.join(", ")
+                    cols.names.join(", ").escape_debug()
                 ))
             })
         };
@@ -398,7 +401,8 @@ impl CallLogReader {
             Ok(false) => return None,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                // An I/O error has no CSV position: the guard knows the line.
+                let line = e.position().map_or(self.rdr.get_ref().line, |p| p.line());
                 return Some(Err(RowError {
                     line,
                     column: None,
@@ -522,7 +526,7 @@ pub fn read_staffing(path: &Path) -> Result<Vec<StaffRow>, FitError> {
             FitError::Input(format!(
                 "{file}:1: the header has no `{}` column (found: {})",
                 aliases[0],
-                cols.names.join(", ")
+                cols.names.join(", ").escape_debug()
             ))
         })
     };
@@ -539,7 +543,7 @@ pub fn read_staffing(path: &Path) -> Result<Vec<StaffRow>, FitError> {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(rdr.get_ref().line, |p| p.line());
                 return Err(FitError::Input(format!(
                     "{file}:{line}: unreadable CSV: {e}"
                 )));
