@@ -24,6 +24,7 @@ pub mod calendar;
 pub mod cli;
 pub mod compare;
 pub mod engine;
+pub mod estimate;
 pub mod experiment;
 pub mod fit;
 pub mod io;

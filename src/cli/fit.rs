@@ -127,7 +127,7 @@ pub fn cmd_fit(a: FitArgs) -> Result<(), CliError> {
             threads: a.threads,
         };
         let out = run_with_progress(&sc, &ro, a.quiet)?;
-        print!("{}", fit::backtest_report(&res, &out.summary));
+        super::output::emit(&fit::backtest_report(&res, &out.summary))?;
     }
     Ok(())
 }

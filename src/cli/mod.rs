@@ -4,6 +4,8 @@
 mod args;
 mod fit;
 mod genlog;
+mod limits;
+mod output;
 mod staff;
 mod sweep;
 
@@ -12,11 +14,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 use crate::analytic;
 use crate::experiment::{self, RunOptions, RunOutput};
-use crate::io::write_atomic;
 use crate::report;
 use crate::scenario::Scenario;
 pub use args::{Cli, Command, Format, SimFlags};
@@ -56,11 +57,24 @@ impl CliError {
             message: message.into(),
         }
     }
+    /// The reader of stdout went away (a closed pipe, as with `| head`):
+    /// stop quietly with exit code 0, as ripgrep does.
+    pub fn pipe_closed() -> Self {
+        CliError {
+            code: EXIT_OK,
+            message: String::new(),
+        }
+    }
 }
 
 /// Parses the process arguments and runs the command. Returns the exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let parsed = limits::command().try_get_matches().and_then(|mut m| {
+        // The resource flags first: parsing `Cli` takes the subcommand out.
+        let limits = limits::Limits::from(&m);
+        Ok((Cli::from_arg_matches_mut(&mut m)?, limits))
+    });
+    let (cli, limits) = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -71,10 +85,20 @@ pub fn main() -> i32 {
             };
         }
     };
-    match run(cli) {
+    let result = run_with(cli, &limits);
+    if std::env::var_os("CCSIM_PEAK_MEMORY").is_some() {
+        // For the tests of the resource estimate: the measured peak.
+        eprintln!(
+            "peak memory: {} kB",
+            crate::estimate::measured_peak_kb().unwrap_or(0)
+        );
+    }
+    match result {
         Ok(()) => EXIT_OK,
         Err(e) => {
-            eprintln!("error: {}", e.message);
+            if !e.message.is_empty() {
+                eprintln!("error: {}", e.message);
+            }
             e.code
         }
     }
@@ -85,14 +109,23 @@ pub fn main() -> i32 {
 /// # Errors
 /// [`CliError`] with its exit code.
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    run_with(cli, &limits::Limits::default())
+}
+
+/// Runs a parsed command with the resource flags (`--max-memory`,
+/// `check --estimate`).
+///
+/// # Errors
+/// [`CliError`] with its exit code.
+pub fn run_with(cli: Cli, limits: &limits::Limits) -> Result<(), CliError> {
     match cli.command {
-        Command::Run(a) => cmd_run(a),
-        Command::Check(a) => cmd_check(&a.scenarios),
+        Command::Run(a) => cmd_run(a, limits),
+        Command::Check(a) => limits::cmd_check(&a.scenarios, limits),
         Command::Erlang(a) => cmd_erlang(a),
         Command::GenLog(a) => genlog::cmd_gen_log(a),
         Command::Fit(a) => fit::cmd_fit(a),
-        Command::Compare(a) => cmd_compare(a),
-        Command::Report(a) => cmd_report(a),
+        Command::Compare(a) => cmd_compare(a, limits),
+        Command::Report(a) => cmd_report(a, limits),
         Command::Bench(a) => cmd_bench(a),
         Command::Sweep(a) => sweep::cmd_sweep(a),
         Command::Staff(a) => staff::cmd_staff(a),
@@ -105,28 +138,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 /// [`CliError`] with the scenario error's message.
 pub fn load(path: &Path) -> Result<Scenario, CliError> {
     Scenario::load(path).map_err(|e| CliError::input(e.to_string()))
-}
-
-fn cmd_check(paths: &[PathBuf]) -> Result<(), CliError> {
-    let mut errors = Vec::new();
-    for p in paths {
-        match load(p) {
-            Ok(sc) => println!(
-                "{}: ok ({} service(s), {} call type(s), {} agent group(s), {} day(s))",
-                p.display(),
-                sc.services.len(),
-                sc.call_types.len(),
-                sc.groups.len(),
-                sc.horizon.days
-            ),
-            Err(e) => errors.push(e.message),
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::input(errors.join("\n")))
-    }
 }
 
 /// Runs an experiment with a progress bar on stderr for runs longer than a
@@ -176,8 +187,9 @@ pub fn run_with_progress(
     })
 }
 
-fn cmd_run(a: args::RunArgs) -> Result<(), CliError> {
+fn cmd_run(a: args::RunArgs, limits: &limits::Limits) -> Result<(), CliError> {
     let sc = load(&a.scenario)?;
+    limits.check_run(&a.scenario, &sc, a.sim.replications, a.sim.threads)?;
     let out = run_with_progress(&sc, &a.sim.options(), a.sim.quiet)?;
     let s = &out.summary;
     let json = || report::to_json(s).map_err(|e| CliError::internal(e.to_string()));
@@ -188,19 +200,20 @@ fn cmd_run(a: args::RunArgs) -> Result<(), CliError> {
         Format::Csv => csv()?,
     };
     if let Some(dir) = &a.out {
-        let w = |name: &str, body: &str| {
-            write_atomic(&dir.join(name), body.as_bytes())
-                .map_err(|e| CliError::input(format!("cannot write results: {e}")))
-        };
-        w("summary.json", &json()?)?;
-        w("kpis.csv", &csv()?)?;
-        w("summary.txt", &report::table::render(s, true))?;
+        output::write_folder(
+            dir,
+            &[
+                ("summary.json", json()?),
+                ("kpis.csv", csv()?),
+                ("summary.txt", report::table::render(s, true)),
+            ],
+        )?;
         eprintln!(
             "wrote {}/summary.json, kpis.csv, summary.txt",
             dir.display()
         );
     }
-    print!("{text}");
+    output::emit(&text)?;
     if a.fail_on_ko {
         let missed: Vec<String> = s
             .services
@@ -233,11 +246,19 @@ fn cmd_run(a: args::RunArgs) -> Result<(), CliError> {
 
 /// Loads and runs every scenario with the same seed and replications (the
 /// first scenario's unless given), for paired comparisons.
-fn run_all(paths: &[&Path], sim: &args::SimFlags) -> Result<Vec<RunOutput>, CliError> {
+fn run_all(
+    paths: &[&Path],
+    sim: &args::SimFlags,
+    limits: &limits::Limits,
+) -> Result<Vec<RunOutput>, CliError> {
     let scenarios = paths
         .iter()
         .map(|p| load(p))
         .collect::<Result<Vec<_>, _>>()?;
+    let first_reps = scenarios.first().map(|s| s.run.replications);
+    for (p, sc) in paths.iter().zip(&scenarios) {
+        limits.check_run(p, sc, sim.replications.or(first_reps), sim.threads)?;
+    }
     let Some(base) = scenarios.first() else {
         return Err(CliError::input("no scenario given"));
     };
@@ -252,7 +273,7 @@ fn run_all(paths: &[&Path], sim: &args::SimFlags) -> Result<Vec<RunOutput>, CliE
         .collect()
 }
 
-fn cmd_compare(a: args::CompareArgs) -> Result<(), CliError> {
+fn cmd_compare(a: args::CompareArgs, limits: &limits::Limits) -> Result<(), CliError> {
     let kpis = a
         .fail_if_worse
         .iter()
@@ -260,7 +281,7 @@ fn cmd_compare(a: args::CompareArgs) -> Result<(), CliError> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut paths: Vec<&Path> = vec![a.base.as_path()];
     paths.extend(a.alternatives.iter().map(PathBuf::as_path));
-    let outs = run_all(&paths, &a.sim)?;
+    let outs = run_all(&paths, &a.sim, limits)?;
     let summaries: Vec<_> = outs.into_iter().map(|o| o.summary).collect();
     let cmp = crate::compare::compare(&summaries[0], &summaries[1..]);
     let json = || report::compare::to_json(&cmp).map_err(|e| CliError::internal(e.to_string()));
@@ -271,19 +292,20 @@ fn cmd_compare(a: args::CompareArgs) -> Result<(), CliError> {
         Format::Csv => csv()?,
     };
     if let Some(dir) = &a.out {
-        let w = |name: &str, body: &str| {
-            write_atomic(&dir.join(name), body.as_bytes())
-                .map_err(|e| CliError::input(format!("cannot write results: {e}")))
-        };
-        w("comparison.json", &json()?)?;
-        w("comparison.csv", &csv()?)?;
-        w("comparison.txt", &report::compare::render_table(&cmp))?;
+        output::write_folder(
+            dir,
+            &[
+                ("comparison.json", json()?),
+                ("comparison.csv", csv()?),
+                ("comparison.txt", report::compare::render_table(&cmp)),
+            ],
+        )?;
         eprintln!(
             "wrote {}/comparison.json, comparison.csv, comparison.txt",
             dir.display()
         );
     }
-    print!("{text}");
+    output::emit(&text)?;
     let mut worse = Vec::new();
     for alt in &cmp.alternatives {
         for (e, k) in alt.worse_on(&kpis) {
@@ -308,9 +330,9 @@ fn cmd_compare(a: args::CompareArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn cmd_report(a: args::ReportArgs) -> Result<(), CliError> {
+fn cmd_report(a: args::ReportArgs, limits: &limits::Limits) -> Result<(), CliError> {
     let paths: Vec<&Path> = a.scenarios.iter().map(PathBuf::as_path).collect();
-    let outs = run_all(&paths, &a.sim)?;
+    let outs = run_all(&paths, &a.sim, limits)?;
     let summaries: Vec<_> = outs.into_iter().map(|o| o.summary).collect();
     let started = Instant::now();
     let cmp =
@@ -334,8 +356,21 @@ fn cmd_report(a: args::ReportArgs) -> Result<(), CliError> {
             .collect::<Vec<_>>()
             .join(" "),
     };
-    let written = report::document::write_report(&a.out, &input)
-        .map_err(|e| CliError::input(format!("--out {}: {e}", a.out.display())))?;
+    let bad =
+        |e: &dyn std::fmt::Display| CliError::input(format!("--out {}: {e}", a.out.display()));
+    // Written into a staging folder and swapped in whole.
+    let dir = crate::io::OutDir::create(&a.out).map_err(|e| bad(&e))?;
+    let staged = report::document::write_report(dir.path(), &input).map_err(|e| bad(&e))?;
+    let moved = |p: &Path| {
+        p.strip_prefix(dir.path())
+            .map_or_else(|_| p.to_path_buf(), |rel| dir.target().join(rel))
+    };
+    let written = report::document::ReportFiles {
+        markdown: moved(&staged.markdown),
+        html: moved(&staged.html),
+        plots: staged.plots.iter().map(|p| moved(p)).collect(),
+    };
+    dir.commit().map_err(|e| bad(&e))?;
     eprintln!(
         "wrote {} and {} with {} plot files in {:.2} s (after simulation)",
         written.markdown.display(),
@@ -397,11 +432,10 @@ fn cmd_bench(a: args::BenchArgs) -> Result<(), CliError> {
         "calls_per_second": calls as f64 / secs,
         "events_per_second": events as f64 / secs,
     });
-    println!(
-        "{}",
+    output::emit(&format!(
+        "{}\n",
         serde_json::to_string(&v).map_err(|e| CliError::internal(e.to_string()))?
-    );
-    Ok(())
+    ))
 }
 
 /// Parses a rate such as `300/h`, `5/min`, `0.1/s` or `300` (per hour) into calls per second.
@@ -486,6 +520,13 @@ fn cmd_erlang(a: args::ErlangArgs) -> Result<(), CliError> {
     } else {
         "Erlang C (M/M/n)"
     };
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    macro_rules! outln {
+        ($($t:tt)*) => {{
+            let _ = writeln!(text, $($t)*);
+        }};
+    }
     if a.json {
         let v = serde_json::json!({
             "model": model, "agents": n, "rate_per_hour": lambda * 3600.0, "aht_s": aht,
@@ -494,32 +535,33 @@ fn cmd_erlang(a: args::ErlangArgs) -> Result<(), CliError> {
             "service_level_of_answered": m.service_level_of_answered, "abandon_rate": m.p_abandon,
             "asa_s": m.asa_s, "mean_queue_length": m.mean_queue_len, "occupancy": m.occupancy,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| CliError::internal(e.to_string()))?
         );
     } else {
-        println!(
+        outln!(
             "{model}: {n} agents, {:.1} calls/h, AHT {aht} s{}",
             lambda * 3600.0,
             patience
                 .map(|p| format!(", mean patience {p} s"))
                 .unwrap_or_default()
         );
-        println!("  offered load            {:>10.3} Erlangs", m.load);
-        println!("  P(wait > 0)             {:>10.4}", m.p_wait);
-        println!(
+        outln!("  offered load            {:>10.3} Erlangs", m.load);
+        outln!("  P(wait > 0)             {:>10.4}", m.p_wait);
+        outln!(
             "  service level ({:>4} s)  {:>10.4}  (answered within / offered)",
-            a.threshold, m.service_level
+            a.threshold,
+            m.service_level
         );
-        println!(
+        outln!(
             "  SL of answered          {:>10.4}",
             m.service_level_of_answered
         );
-        println!("  abandonment rate        {:>10.4}", m.p_abandon);
-        println!("  ASA (answered)          {:>10.2} s", m.asa_s);
-        println!("  mean queue length       {:>10.3}", m.mean_queue_len);
-        println!("  occupancy               {:>10.4}", m.occupancy);
+        outln!("  abandonment rate        {:>10.4}", m.p_abandon);
+        outln!("  ASA (answered)          {:>10.2} s", m.asa_s);
+        outln!("  mean queue length       {:>10.3}", m.mean_queue_len);
+        outln!("  occupancy               {:>10.4}", m.occupancy);
     }
-    Ok(())
+    output::emit(&text)
 }

@@ -153,10 +153,11 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
     }
     match a.format {
         StaffFormat::Table => {
-            print!("{}", report::staffing::staff_table(&r));
+            let mut text = report::staffing::staff_table(&r);
             if let Some(p) = &plan {
-                print!("{}", report::staffing::shift_table(p));
+                text.push_str(&report::staffing::shift_table(p));
             }
+            super::output::emit(&text)?;
         }
         StaffFormat::Json => {
             let mut v = serde_json::to_value(&r).map_err(|e| CliError::internal(e.to_string()))?;
@@ -166,10 +167,10 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
                 v["agent_hours"] = serde_json::json!(p.paid_hours);
                 v["requirement_agent_hours"] = serde_json::json!(r.agent_hours);
             }
-            println!(
-                "{}",
+            super::output::emit(&format!(
+                "{}\n",
                 serde_json::to_string_pretty(&v).map_err(|e| CliError::internal(e.to_string()))?
-            );
+            ))?;
         }
     }
     Ok(())

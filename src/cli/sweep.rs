@@ -6,7 +6,6 @@ use clap::Args;
 
 use super::args::SimFlags;
 use super::{CliError, Format, load};
-use crate::io::write_atomic;
 use crate::optimize::OptimizeError;
 use crate::optimize::sweep::{self, SweepOptions};
 use crate::report;
@@ -78,15 +77,15 @@ pub(super) fn cmd_sweep(a: SweepArgs) -> Result<(), CliError> {
         Format::Csv => csv()?,
     };
     if let Some(dir) = &a.out {
-        let w = |name: &str, body: &str| {
-            write_atomic(&dir.join(name), body.as_bytes())
-                .map_err(|e| CliError::input(format!("--out: cannot write results: {e}")))
-        };
-        w("sweep.json", &(json()? + "\n"))?;
-        w("sweep.csv", &csv()?)?;
-        w("sweep.txt", &report::staffing::sweep_table(&r))?;
+        super::output::write_folder(
+            dir,
+            &[
+                ("sweep.json", json()? + "\n"),
+                ("sweep.csv", csv()?),
+                ("sweep.txt", report::staffing::sweep_table(&r)),
+            ],
+        )?;
         eprintln!("wrote {}/sweep.json, sweep.csv, sweep.txt", dir.display());
     }
-    print!("{text}");
-    Ok(())
+    super::output::emit(&text)
 }

@@ -178,7 +178,7 @@ pub fn fit_exponential_censored(h: &CensoredHist) -> Option<PatienceFit> {
 /// `sum_events [ln k - k ln lambda + (k-1) ln t] - sum_all (t/lambda)^k`.
 fn weibull_ll(h: &CensoredHist, lambda: f64, k: f64) -> f64 {
     let mut ll = 0.0;
-    for (i, &(d, c)) in h.bins.iter().enumerate() {
+    for (&i, &(d, c)) in &h.bins {
         if d + c == 0 {
             continue;
         }
@@ -204,15 +204,14 @@ pub fn fit_weibull_censored(h: &CensoredHist) -> Option<PatienceFit> {
     let sum_ln_events: f64 = h
         .bins
         .iter()
-        .enumerate()
         .filter(|(_, b)| b.0 > 0)
-        .map(|(i, b)| b.0 as f64 * h.time(i).ln())
+        .map(|(&i, b)| b.0 as f64 * h.time(i).ln())
         .sum();
     let profile = |k: f64| {
         let (mut a, mut b) = (0.0, 0.0);
         // Scale times to keep t^k finite.
-        let scale = h.time(h.bins.len().saturating_sub(1));
-        for (i, &(e, c)) in h.bins.iter().enumerate() {
+        let scale = h.time(h.bins.last_key_value().map_or(0, |(&k, _)| k));
+        for (&i, &(e, c)) in &h.bins {
             let n = (e + c) as f64;
             if n == 0.0 {
                 continue;

@@ -4,17 +4,21 @@
 //! answers: an abandoned call is an *event* at its wait, an answered call is
 //! *censored* at its wait (the patience was longer than the wait).
 
+use std::collections::BTreeMap;
+
 /// Longest wait kept apart in [`CensoredHist`], seconds (one day).
 pub const MAX_WAIT_S: f64 = 86_400.0;
 
 /// Counts of events and censored observations in bins of fixed width, so
-/// that memory depends on the longest wait, not on the number of calls.
+/// that memory depends on the number of distinct (binned) waits, not on the
+/// number of calls nor on the longest wait.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CensoredHist {
     /// Bin width, seconds.
     pub width: f64,
-    /// Per bin: (events, censored).
-    pub bins: Vec<(u64, u64)>,
+    /// Per non-empty bin, by bin number: (events, censored). Sparse, so
+    /// that one long wait costs one entry, not a bin for every 0.1 s before it.
+    pub bins: BTreeMap<usize, (u64, u64)>,
     /// Exact sum of all times (events and censored), seconds.
     pub sum_all: f64,
     /// Exact sum of event times, seconds.
@@ -30,7 +34,7 @@ impl CensoredHist {
     pub fn new(width: f64) -> CensoredHist {
         CensoredHist {
             width,
-            bins: Vec::new(),
+            bins: BTreeMap::new(),
             sum_all: 0.0,
             sum_events: 0.0,
             censored_at_zero: 0,
@@ -45,14 +49,12 @@ impl CensoredHist {
             return;
         }
         let k = ((t / self.width) as usize).min(self.max_bins() - 1);
-        if k >= self.bins.len() {
-            self.bins.resize(k + 1, (0, 0));
-        }
+        let bin = self.bins.entry(k).or_insert((0, 0));
         if event {
-            self.bins[k].0 += 1;
+            bin.0 += 1;
             self.sum_events += t;
         } else {
-            self.bins[k].1 += 1;
+            bin.1 += 1;
         }
         self.sum_all += t;
     }
@@ -65,12 +67,12 @@ impl CensoredHist {
 
     /// Number of events.
     pub fn events(&self) -> u64 {
-        self.bins.iter().map(|b| b.0).sum()
+        self.bins.values().map(|b| b.0).sum()
     }
 
     /// Number of observations.
     pub fn total(&self) -> u64 {
-        self.censored_at_zero + self.bins.iter().map(|b| b.0 + b.1).sum::<u64>()
+        self.censored_at_zero + self.bins.values().map(|b| b.0 + b.1).sum::<u64>()
     }
 
     /// The representative time of bin `k` (its midpoint).
@@ -86,9 +88,8 @@ impl CensoredHist {
             .chain(
                 self.bins
                     .iter()
-                    .enumerate()
                     .filter(|(_, b)| b.0 + b.1 > 0)
-                    .map(|(k, b)| (self.time(k), b.0, b.1)),
+                    .map(|(&k, b)| (self.time(k), b.0, b.1)),
             )
             .collect()
     }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use crate::calendar::{Date, parse_clock};
@@ -202,7 +202,9 @@ impl RowError {
         match &self.column {
             Some(c) => format!(
                 "{file}:{}: column {c}: `{}`: {}",
-                self.line, self.value, self.message
+                self.line,
+                self.value.escape_debug(),
+                self.message
             ),
             None => format!("{file}:{}: {}", self.line, self.message),
         }
@@ -217,45 +219,116 @@ struct Columns {
 }
 
 impl Columns {
-    fn new(header: &csv::StringRecord) -> Columns {
+    /// The header's columns; a name given twice is an error (which of the
+    /// two columns holds the data would be a guess).
+    fn new(header: &csv::StringRecord, file: &str) -> Result<Columns, FitError> {
         let names: Vec<String> = header
             .iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
             .collect();
-        let map = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i))
-            .collect();
-        Columns { names, map }
+        let mut map = HashMap::new();
+        for (i, n) in names.iter().enumerate() {
+            if n.is_empty() {
+                continue;
+            }
+            if let Some(first) = map.insert(n.clone(), i) {
+                return Err(FitError::Input(format!(
+                    "{file}:1: column `{}` appears twice in the header (columns {} and {}): keep one",
+                    n.escape_debug(),
+                    first + 1,
+                    i + 1
+                )));
+            }
+        }
+        Ok(Columns { names, map })
     }
     fn find(&self, aliases: &[&str]) -> Option<usize> {
         aliases.iter().find_map(|a| self.map.get(*a).copied())
     }
     fn label(&self, i: usize) -> String {
-        format!("`{}` ({})", self.names[i], i + 1)
+        format!("`{}` ({})", self.names[i].escape_debug(), i + 1)
     }
 }
 
-fn open_csv(path: &Path) -> Result<csv::Reader<BufReader<File>>, FitError> {
+/// Longest line of a CSV input, bytes: far above any real row, and a bound
+/// on the memory that one line (of a binary file, say) can take.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// A reader that stops text that is no CSV: a NUL byte (a binary file) or a
+/// line longer than [`MAX_LINE_BYTES`] is an error naming the line, so that
+/// reading never buffers an unbounded line.
+struct TextGuard<R> {
+    inner: R,
+    line: u64,
+    line_len: usize,
+}
+
+impl<R: Read> Read for TextGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            match b {
+                b'\n' => {
+                    self.line += 1;
+                    self.line_len = 0;
+                }
+                0 => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "line {}: a NUL byte: this is a binary file, not CSV text",
+                            self.line
+                        ),
+                    ));
+                }
+                _ => {
+                    self.line_len += 1;
+                    if self.line_len > MAX_LINE_BYTES {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            format!(
+                                "line {} is longer than {MAX_LINE_BYTES} bytes: not a CSV row",
+                                self.line
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
+type CsvReader = csv::Reader<TextGuard<BufReader<File>>>;
+
+fn open_csv(path: &Path) -> Result<CsvReader, FitError> {
     let file = path.display().to_string();
     let f = File::open(path).map_err(|e| FitError::Input(format!("{file}: cannot read: {e}")))?;
+    if f.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(FitError::Input(format!(
+            "{file}: is a folder, not a CSV file"
+        )));
+    }
     Ok(csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 20, f)))
+        .from_reader(TextGuard {
+            inner: BufReader::with_capacity(1 << 20, f),
+            line: 1,
+            line_len: 0,
+        }))
 }
 
-fn header(rdr: &mut csv::Reader<BufReader<File>>, file: &str) -> Result<Columns, FitError> {
+fn header(rdr: &mut CsvReader, file: &str) -> Result<Columns, FitError> {
     let h = rdr
         .headers()
         .map_err(|e| FitError::Input(format!("{file}:1: cannot read the header: {e}")))?;
-    Ok(Columns::new(h))
+    Columns::new(h, file)
 }
 
 /// Streaming reader of a call log.
 pub struct CallLogReader {
-    rdr: csv::Reader<BufReader<File>>,
+    rdr: CsvReader,
     record: csv::StringRecord,
     cols: Columns,
     c_arrival: usize,
@@ -285,7 +358,7 @@ impl CallLogReader {
                 FitError::Input(format!(
                     "{file}:1: the header has no `{}` column (found: {})",
                     aliases[0],
-                    cols.names.join(", ")
+                    cols.names.join(", ").escape_debug()
                 ))
             })
         };
@@ -328,7 +401,8 @@ impl CallLogReader {
             Ok(false) => return None,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                // An I/O error has no CSV position: the guard knows the line.
+                let line = e.position().map_or(self.rdr.get_ref().line, |p| p.line());
                 return Some(Err(RowError {
                     line,
                     column: None,
@@ -452,7 +526,7 @@ pub fn read_staffing(path: &Path) -> Result<Vec<StaffRow>, FitError> {
             FitError::Input(format!(
                 "{file}:1: the header has no `{}` column (found: {})",
                 aliases[0],
-                cols.names.join(", ")
+                cols.names.join(", ").escape_debug()
             ))
         })
     };
@@ -469,7 +543,7 @@ pub fn read_staffing(path: &Path) -> Result<Vec<StaffRow>, FitError> {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(rdr.get_ref().line, |p| p.line());
                 return Err(FitError::Input(format!(
                     "{file}:{line}: unreadable CSV: {e}"
                 )));

@@ -370,8 +370,9 @@ pub fn fit(
     let mut report = RowReport::default();
     let mut prev_arrival = f64::NEG_INFINITY;
     let mut same_arrival: HashSet<u64> = HashSet::new();
-    let mut min_date: Option<Date> = None;
-    let mut max_date: Option<Date> = None;
+    // Earliest and latest arrival dates, with the line of their first row.
+    let mut min_date: Option<(Date, u64)> = None;
+    let mut max_date: Option<(Date, u64)> = None;
     while let Some(row) = rdr.next_row() {
         report.rows += 1;
         let row = match row {
@@ -434,8 +435,12 @@ pub fn fit(
             }
         };
         let date = row.arrival.date();
-        min_date = Some(min_date.map_or(date, |m| m.min(date)));
-        max_date = Some(max_date.map_or(date, |m| m.max(date)));
+        if min_date.is_none_or(|(m, _)| date < m) {
+            min_date = Some((date, row.line));
+        }
+        if max_date.is_none_or(|(m, _)| date > m) {
+            max_date = Some((date, row.line));
+        }
         // Redials: a call from a caller who abandoned within the window.
         if let Some(c) = row.caller {
             if let Some(&(pct, t)) = last_abandon.get(c) {
@@ -510,12 +515,19 @@ pub fn fit(
             }
         }
     }
-    let (Some(first), Some(last)) = (min_date, max_date) else {
+    let (Some((first, first_line)), Some((last, last_line))) = (min_date, max_date) else {
         return Err(FitError::Input(format!(
             "{file}: no usable call in the log ({} row(s) read)",
             report.rows
         )));
     };
+    let max_days = crate::scenario::validate::limits::MAX_DAYS;
+    if (last.days_since(first) + 1) as f64 > max_days {
+        return Err(FitError::Input(format!(
+            "{file}: the log spans {} days, from {first} (line {first_line}) to {last} (line {last_line}): a scenario may have at most {max_days} days; check those rows' dates, or fit a shorter extract",
+            last.days_since(first) + 1
+        )));
+    }
     let days = (last.days_since(first) + 1) as u32;
     let has_callers = rdr.has_callers();
     let call_types: Vec<CallTypeFit> = types

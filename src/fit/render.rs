@@ -38,7 +38,19 @@ impl FitResult {
         let mut s = String::new();
         let o = &self.options;
         let w = |s: &mut String, line: &str| {
-            s.push_str(line);
+            if line.starts_with('#') {
+                // Comments quote rows of the log: TOML allows no control
+                // character (but tab) in a comment, nor a line break.
+                s.extend(line.chars().map(|c| {
+                    if c.is_control() && c != '\t' {
+                        '\u{fffd}'
+                    } else {
+                        c
+                    }
+                }));
+            } else {
+                s.push_str(line);
+            }
             s.push('\n');
         };
         w(
@@ -213,7 +225,11 @@ impl FitResult {
                 if let Some((c, _)) = ct.overdispersion.filter(|&(c, _)| c >= 0.0005) {
                     w(
                         &mut s,
-                        &format!("day_cv = {}", num((c * 1000.0).round() / 1000.0)),
+                        &format!(
+                            "day_cv = {}",
+                            num(((c * 1000.0).round() / 1000.0)
+                                .min(crate::scenario::validate::limits::MAX_CV))
+                        ),
                     );
                 }
             }
@@ -258,12 +274,22 @@ impl FitResult {
             match ct.chosen_handling() {
                 Some((name, f)) => {
                     w(&mut s, &format!("#   chosen: {name} (higher likelihood)."));
+                    let max_cv = crate::scenario::validate::limits::MAX_CV;
+                    let max_mean = crate::scenario::validate::limits::MAX_MEAN_S;
+                    if f.cv > max_cv || f.mean > max_mean {
+                        w(
+                            &mut s,
+                            &format!(
+                                "#   NOTE: capped at ccsim's limits (cv {max_cv}, mean {max_mean} s). EDIT."
+                            ),
+                        );
+                    }
                     w(
                         &mut s,
                         &format!(
                             "handling = {{ dist = \"{name}\", mean_s = {}, cv = {} }}",
-                            num(f.mean),
-                            num(f.cv)
+                            num(f.mean.min(max_mean)),
+                            num(f.cv.min(max_cv))
                         ),
                     );
                 }

@@ -343,6 +343,18 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
         Ok(())
     };
     let plot_dir = dir.join("plots");
+    // Names whose slugs collide ("Front office", "front-office") get a
+    // numbered suffix, so that each has its own plot files.
+    let mut used_stems = std::collections::HashSet::new();
+    let mut unique = |stem: String| -> String {
+        let mut candidate = stem.clone();
+        let mut n = 2;
+        while !used_stems.insert(candidate.clone()) {
+            candidate = format!("{stem}-{n}");
+            n += 1;
+        }
+        candidate
+    };
 
     for (i, run) in input.runs.iter().enumerate() {
         let s = run.summary;
@@ -387,7 +399,7 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
         let sc = slug(&s.scenario);
         for svc in &s.services {
             let sv = slug(&svc.name);
-            let stem = format!("{sc}-{sv}-service-level");
+            let stem = unique(format!("{sc}-{sv}-service-level"));
             let p = plot::interval_plot(s, svc, Kpi::ServiceLevel);
             let files = plot::save(&p, &plot_dir.join(&stem));
             figure(
@@ -403,7 +415,7 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
             if i > 0 {
                 continue;
             }
-            let stem = format!("{sc}-{sv}-abandonment");
+            let stem = unique(format!("{sc}-{sv}-abandonment"));
             let p = plot::interval_plot(s, svc, Kpi::AbandonRate);
             let files = plot::save(&p, &plot_dir.join(&stem));
             figure(
@@ -416,7 +428,7 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
                 ),
                 files,
             )?;
-            let stem = format!("{sc}-{sv}-heatmap");
+            let stem = unique(format!("{sc}-{sv}-heatmap"));
             let p = plot::heatmap(s, svc, Kpi::ServiceLevel);
             let files = plot::save(&p, &plot_dir.join(&stem));
             figure(
@@ -428,7 +440,7 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
             )?;
         }
         if i == 0 {
-            let stem = format!("{sc}-demand");
+            let stem = unique(format!("{sc}-demand"));
             let p = plot::demand_plot(s);
             let files = plot::save(&p, &plot_dir.join(&stem));
             figure(
@@ -516,7 +528,7 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
             }
         }
         for svc in &base.summary.services {
-            let stem = format!("comparison-{}", slug(&svc.name));
+            let stem = unique(format!("comparison-{}", slug(&svc.name)));
             let p = plot::comparison_plot(c, &svc.name);
             if p.panels.is_empty() {
                 continue;

@@ -3,20 +3,33 @@
 
 use toml::de::{DeTable, DeValue};
 
-use super::error::line_col;
-
 /// Maps field paths to source lines. Built once per file.
 pub(crate) struct Locator<'a> {
-    text: &'a str,
     root: Option<toml::Spanned<DeTable<'a>>>,
+    /// Byte offset of the start of each line: a line is found by binary
+    /// search, so locating many issues stays linear in the file's size.
+    line_starts: Vec<usize>,
 }
 
 impl<'a> Locator<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
         Locator {
-            text,
             root: DeTable::parse(text).ok(),
+            line_starts,
         }
+    }
+
+    /// The 1-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset).max(1)
     }
 
     /// The 1-based line of the deepest existing prefix of `path`.
@@ -50,7 +63,7 @@ impl<'a> Locator<'a> {
                 }
             }
         }
-        span.map(|s| line_col(self.text, s.start).0)
+        span.map(|s| self.line_of(s.start))
     }
 }
 

@@ -518,9 +518,32 @@ impl Scenario {
     /// column, or every invalid value with its line, field path and value.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io {
             file: file.clone(),
             source,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            // The line and column of the first byte that is not UTF-8.
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let before = &bytes[..at];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = at
+                - before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |p| p + 1)
+                + 1;
+            ScenarioError::Parse {
+                file: file.clone(),
+                line,
+                column,
+                path: String::new(),
+                message: format!(
+                    "the file is not UTF-8 text (byte 0x{:02x}); save it as UTF-8",
+                    bytes[at]
+                ),
+            }
         })?;
         let stem = path
             .file_stem()

@@ -1,5 +1,7 @@
 //! `[[agent_group]]`: skills, staffing per interval and shifts.
 
+use std::collections::HashMap;
+
 use super::call_types::handling_effect;
 use super::{Validator, from_index, limits, names, per_interval};
 use crate::calendar::parse_weekday_set;
@@ -12,13 +14,14 @@ pub(super) fn validate_group(
     i: usize,
     g: &RawAgentGroup,
     raw: &RawScenario,
+    call_type_index: &HashMap<&str, usize>,
     ipd: usize,
     interval_s: u32,
 ) -> AgentGroup {
     let path = format!("agent_group[{i}]");
     let mut skills = Vec::new();
     for (k, s) in g.skills.iter().enumerate() {
-        match raw.call_types.iter().position(|c| &c.name == s) {
+        match call_type_index.get(s.as_str()).copied() {
             Some(idx) if skills.contains(&idx) => v.err(
                 &format!("{path}.skills[{k}]"),
                 format!("{s:?}"),
@@ -83,7 +86,7 @@ pub(super) fn validate_group(
         let ep = format!("{path}.handling_effects[{k}]");
         let ct = match &e.call_type {
             None => Some(None),
-            Some(name) => match raw.call_types.iter().position(|c| &c.name == name) {
+            Some(name) => match call_type_index.get(name.as_str()).copied() {
                 Some(c) if g.skills.contains(name) => Some(Some(c)),
                 _ => {
                     v.err(
@@ -170,6 +173,8 @@ pub(super) fn group_staffing(
             Some(n.round() as usize)
         }
     };
+    let max_agents = limits::MAX_AGENTS as u64;
+    let mut reported = false;
     for (i, sh) in g.shifts.iter().flatten().enumerate() {
         let sp = format!("{path}.shifts[{i}]");
         let start = on_boundary(v, &format!("{sp}.start"), &sh.start);
@@ -206,6 +211,7 @@ pub(super) fn group_staffing(
             }
         }
         if let (Some(start), Some(count), Some(days)) = (start, count, days) {
+            let mut over = false;
             for (d, on) in days.iter().enumerate() {
                 if !on {
                     continue;
@@ -214,9 +220,25 @@ pub(super) fn group_staffing(
                     if !is_off {
                         // A shift past midnight continues on the next weekday.
                         let k = start + j;
-                        out[(d + k / ipd) % 7][k % ipd] += count;
+                        let slot = &mut out[(d + k / ipd) % 7][k % ipd];
+                        // Capped at the limit: never wraps, and an error names
+                        // the first shift that takes the group past it.
+                        let sum = u64::from(*slot) + u64::from(count);
+                        over |= sum > max_agents;
+                        *slot = sum.min(max_agents) as u32;
                     }
                 }
+            }
+            if over && !reported {
+                reported = true;
+                v.err(
+                    &format!("{sp}.count"),
+                    count,
+                    format!(
+                        "with the group's other shifts and agents, more than {} agents would be scheduled in one interval",
+                        limits::MAX_AGENTS
+                    ),
+                );
             }
         }
     }

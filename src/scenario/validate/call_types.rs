@@ -188,7 +188,19 @@ pub(super) fn validate_call_type(
     let mut packs = Vec::new();
     for (i, p) in ct.packs.iter().flatten().enumerate() {
         let pp = format!("{path}.packs[{i}]");
-        let at = v.clock(&format!("{pp}.at"), &p.at).filter(|&c| c < 86_400);
+        let at_path = format!("{pp}.at");
+        let at = v.clock(&at_path, &p.at).and_then(|c| {
+            if c >= 86_400 {
+                v.err(
+                    &at_path,
+                    format!("{:?}", p.at),
+                    "must be a clock time before 24:00 (a pack released at midnight is at \"00:00\")",
+                );
+                None
+            } else {
+                Some(c)
+            }
+        });
         let days = parse_weekday_set(p.days.as_deref().unwrap_or("mon-fri"));
         if days.is_none() {
             v.err(

@@ -13,7 +13,7 @@ mod call_types;
 mod outages;
 mod services;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 
 use super::error::{Issue, ScenarioError, line_col};
@@ -65,8 +65,18 @@ pub fn parse(text: &str, file: &str) -> Result<RawScenario, ScenarioError> {
             message,
         }
     };
-    let de = toml::Deserializer::parse(text)
-        .map_err(|e| to_err(e.span(), String::new(), e.message().trim().to_string()))?;
+    let de = toml::Deserializer::parse(text).map_err(|e| {
+        let mut message = e.message().trim().to_string();
+        // toml says "duplicate key" without the key: name it from the span.
+        if message.starts_with("duplicate key")
+            && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
+            && !key.is_empty()
+            && !message.contains(key)
+        {
+            message = format!("duplicate key `{key}`");
+        }
+        to_err(e.span(), String::new(), message)
+    })?;
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
@@ -286,13 +296,30 @@ pub fn validate(
     }
 
     let mut groups = Vec::new();
-    for (i, g) in raw.agent_groups.iter().enumerate() {
-        groups.push(validate_group(&mut v, i, g, raw, ipd, interval_s));
+    // Names resolved through maps: validation stays linear in the number of
+    // groups and call types, valid or not.
+    let mut call_type_index: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in raw.call_types.iter().enumerate() {
+        call_type_index.entry(c.name.as_str()).or_insert(i);
     }
+    for (i, g) in raw.agent_groups.iter().enumerate() {
+        groups.push(validate_group(
+            &mut v,
+            i,
+            g,
+            raw,
+            &call_type_index,
+            ipd,
+            interval_s,
+        ));
+    }
+    let skilled: HashSet<&str> = raw
+        .agent_groups
+        .iter()
+        .flat_map(|g| g.skills.iter().map(String::as_str))
+        .collect();
     for (i, ct) in raw.call_types.iter().enumerate() {
-        if !raw.agent_groups.iter().any(|g| g.skills.contains(&ct.name))
-            && !raw.agent_groups.is_empty()
-        {
+        if !skilled.contains(ct.name.as_str()) && !raw.agent_groups.is_empty() {
             v.err(&format!("call_type[{i}].name"), format!("{:?}", ct.name), "no agent_group has this call type in its skills: its calls could never be answered");
         }
     }
