@@ -157,7 +157,19 @@ pub struct ServiceModel {
     pub day_close: Vec<Option<f64>>,
     /// Lines for waiting voice calls (`u32::MAX`: no limit).
     pub max_waiting: u32,
+    /// Interval length, seconds (of `open_by_interval`).
+    pub interval_s: f64,
+    /// Per interval of the horizon plus one day: `CLOSED` throughout,
+    /// `OPEN` throughout, or `PARTLY` open (then `open` decides).
+    pub open_by_interval: Vec<u8>,
 }
+
+/// `ServiceModel::open_by_interval`: closed throughout the interval.
+const CLOSED: u8 = 0;
+/// `ServiceModel::open_by_interval`: open throughout the interval.
+const OPEN: u8 = 1;
+/// `ServiceModel::open_by_interval`: open in part of the interval.
+const PARTLY: u8 = 2;
 
 impl ServiceModel {
     /// Open (working) seconds of the service between instants `a` and `b`
@@ -185,7 +197,18 @@ impl ServiceModel {
     }
 
     /// Whether the service is open at `t` (seconds from the horizon start).
+    #[inline]
     pub fn is_open(&self, t: f64) -> bool {
+        let k = (t / self.interval_s) as usize;
+        match self.open_by_interval.get(k) {
+            Some(&OPEN) => true,
+            Some(&PARTLY) => self.is_open_in_day(t),
+            _ => false,
+        }
+    }
+
+    /// [`ServiceModel::is_open`] from the day's open ranges.
+    fn is_open_in_day(&self, t: f64) -> bool {
         let d = (t / DAY_S) as usize;
         let Some(day) = self.open.get(d) else {
             return false;
@@ -459,7 +482,27 @@ impl Center {
                     .iter()
                     .map(|r| r.last().map(|&(_, e)| f64::from(e)))
                     .collect();
+                let int = h.interval_s;
+                let open_by_interval = open
+                    .iter()
+                    .flat_map(|ranges| {
+                        (0..ipd as u32).map(move |i| {
+                            let (a, b) = (i * int, (i + 1) * int);
+                            let covered: u32 = ranges
+                                .iter()
+                                .map(|&(s, e)| e.min(b).saturating_sub(s.max(a)))
+                                .sum();
+                            match covered {
+                                0 => CLOSED,
+                                c if c >= int => OPEN,
+                                _ => PARTLY,
+                            }
+                        })
+                    })
+                    .collect();
                 ServiceModel {
+                    interval_s,
+                    open_by_interval,
                     max_waiting: s.max_waiting.unwrap_or(u32::MAX),
                     day_close,
                     call_types: (0..sc.call_types.len())
@@ -505,6 +548,12 @@ impl Center {
                 })
                 .collect(),
         }
+    }
+
+    /// Lines for waiting calls of call type `ct`'s service (`u32::MAX`: no limit).
+    #[inline]
+    pub fn line_limit(&self, ct: usize) -> u32 {
+        self.services[self.call_types[ct].service].max_waiting
     }
 
     /// Intervals over the horizon.

@@ -112,6 +112,9 @@ impl Waiting {
     /// Whether every waiting line of `ct`'s service is taken (`max` lines).
     #[inline]
     pub fn lines_full(&self, ct: usize, max: u32) -> bool {
+        if max == u32::MAX {
+            return false;
+        }
         let s = self.line_of[ct];
         s != NO_LINE && self.lines[usize::from(s)] >= max
     }
@@ -213,15 +216,13 @@ impl Replication<'_> {
             pack,
             resolved,
         };
-        let agent = self.select_agent(ct);
-        let lines = self.c.services[model.service].max_waiting;
-        let busy_signal = agent.is_none() && self.waiting.lines_full(ct, lines);
         if j.attempt == 0
             && let Some(c) = self.call_cell(ct, first_cell)
         {
             c.callers += 1.0;
         }
-        if busy_signal {
+        let agent = self.select_agent(ct);
+        if agent.is_none() && self.waiting.lines_full(ct, self.c.line_limit(ct)) {
             // Every line is taken: the caller hears a busy signal.
             if let Some(c) = self.call_cell(ct, cell) {
                 c.blocked += 1.0;

@@ -7,7 +7,7 @@ use crate::scenario::{AgentSelection, CallSelection};
 impl Replication<'_> {
     /// The group whose idle agent takes an arriving call of `ct`, if any
     /// (none while a no-answer outage blocks the call type).
-    #[inline]
+    #[inline(always)]
     pub(super) fn select_agent(&self, ct: usize) -> Option<usize> {
         if self.outages.blocked[ct] > 0 {
             return None;
