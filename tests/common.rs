@@ -115,3 +115,11 @@ pub fn assert_reproduces(s: &Summary, indicator: &str, observed: f64, points: f6
         observed * 100.0
     );
 }
+
+/// An empty scratch folder for one test, named after it and the process.
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ccsim-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -4,7 +4,7 @@
 use ccsim::compare::compare;
 use ccsim::stats::Kpi;
 
-use crate::common::{SingleQueue, bin, root, run, scenario};
+use crate::common::{SingleQueue, bin, root, run, scenario, scratch};
 
 /// A queue of about 8.3 Erlangs with `agents` agents.
 fn queue(agents: u32) -> SingleQueue {
@@ -19,14 +19,6 @@ fn queue(agents: u32) -> SingleQueue {
         replications: 30,
         seed: 7,
     }
-}
-
-/// A scratch folder for one test.
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("ccsim-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// The scenario text with a service-level target added.

@@ -1,7 +1,7 @@
 //! Plots and report folders: every plot kind renders to PNG and SVG with
 //! text, and report.md carries the compliance table and how it was made.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ccsim::compare::compare;
 use ccsim::experiment::{self, RunOptions};
@@ -10,14 +10,7 @@ use ccsim::report::plot::{self, Plot};
 use ccsim::scenario::Scenario;
 use ccsim::stats::{Estimate, Kpi, Summary};
 
-use crate::common::{bin, root};
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ccsim-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use crate::common::{bin, root, scratch};
 
 fn cup(file: &str, replications: u32) -> Summary {
     let sc = Scenario::load(&root().join("scenarios").join(file)).unwrap();

@@ -81,9 +81,6 @@ pub fn cmd_fit(a: FitArgs) -> Result<(), CliError> {
             a.redial_window
         )));
     }
-    if a.replications == 0 {
-        return Err(CliError::input("--replications 0: must be at least 1"));
-    }
     let opts = FitOptions {
         interval_s: a.interval_minutes * 60,
         skip_bad: a.skip_bad,

@@ -524,12 +524,10 @@ pub fn backtest_report(fit: &FitResult, summary: &Summary) -> String {
         let pooled = ct.pooled(ipd);
         for iv in &es.intervals {
             let w = iv.weekday.index();
-            let Some(k) = crate::calendar::parse_clock(&iv.start)
-                .map(|x| (x / fit.options.interval_s) as usize)
-                .filter(|&k| k < ipd)
-            else {
+            let k = (iv.start.secs() / fit.options.interval_s) as usize;
+            if k >= ipd {
                 continue;
-            };
+            }
             let ob = &pooled[w][k];
             if ob.offered == 0 {
                 continue;

@@ -67,8 +67,6 @@ pub enum Event {
     ServiceEnd {
         /// Agent group index.
         group: u16,
-        /// Call type index.
-        call_type: u16,
     },
     /// A waiting caller's patience runs out (stale if the slot's generation moved on).
     Abandon {

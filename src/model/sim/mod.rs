@@ -163,7 +163,7 @@ impl<'c> Replication<'c> {
                 Event::PackRelease { call_type, size } => {
                     self.on_pack_release(now, call_type as usize, size)
                 }
-                Event::ServiceEnd { group, .. } => self.on_service_end(now, group as usize),
+                Event::ServiceEnd { group } => self.on_service_end(now, group as usize),
                 Event::Abandon { slot, generation } => self.on_abandon(now, slot, generation),
                 Event::CallbackOffer { slot, generation } => {
                     self.on_callback_offer(now, slot, generation)

@@ -23,13 +23,8 @@ impl Replication<'_> {
             None => self.count_answered(now, call, handling, failed, resolved),
         }
         self.after_service(now, g, call, end, resolved);
-        self.events.push(
-            end + call.wrap,
-            Event::ServiceEnd {
-                group: g as u16,
-                call_type: ct as u16,
-            },
-        );
+        self.events
+            .push(end + call.wrap, Event::ServiceEnd { group: g as u16 });
     }
 
     /// Talk time of a call of `ct` answered by group `g` at `now`: the drawn
