@@ -199,7 +199,13 @@ impl ServiceModel {
     /// Whether the service is open at `t` (seconds from the horizon start).
     #[inline]
     pub fn is_open(&self, t: f64) -> bool {
-        let k = (t / self.interval_s) as usize;
+        self.is_open_in((t / self.interval_s) as usize, t)
+    }
+
+    /// [`ServiceModel::is_open`] when the interval index of `t`,
+    /// `(t / interval_s) as usize`, is already known.
+    #[inline]
+    pub fn is_open_in(&self, k: usize, t: f64) -> bool {
         match self.open_by_interval.get(k) {
             Some(&OPEN) => true,
             Some(&PARTLY) => self.is_open_in_day(t),

@@ -5,93 +5,112 @@ use super::Replication;
 use super::journey::Event;
 use crate::calendar::DAY_S;
 
+/// One group's agents: how many are available and busy now, and the
+/// agent-time accumulated since the interval's books were last closed. Kept
+/// together so that a call's start or end touches one cache line.
+#[derive(Debug, Clone, Copy, Default)]
+struct GroupState {
+    /// Agents available now (shift plan less shrinkage).
+    staffed: u32,
+    /// Agents busy now (talk or after-call work).
+    busy: u32,
+    last_change: f64,
+    busy_area: f64,
+    present_area: f64,
+}
+
 /// The agents of every group.
 pub(super) struct Agents {
-    /// Agents available now (shift plan less shrinkage), per group.
-    pub staffed: Vec<u32>,
-    /// Agents busy now (talk or after-call work), per group.
-    pub busy: Vec<u32>,
+    groups: Vec<GroupState>,
     /// Agents busy now, in all.
     pub busy_total: u32,
-    last_change: Vec<f64>,
-    busy_area: Vec<f64>,
-    present_area: Vec<f64>,
 }
 
 impl Agents {
     pub fn new(n_groups: usize) -> Self {
         Agents {
-            staffed: vec![0; n_groups],
-            busy: vec![0; n_groups],
+            groups: vec![GroupState::default(); n_groups],
             busy_total: 0,
-            last_change: vec![0.0; n_groups],
-            busy_area: vec![0.0; n_groups],
-            present_area: vec![0.0; n_groups],
         }
     }
 
     pub fn reset(&mut self) {
-        self.staffed.fill(0);
-        self.busy.fill(0);
+        self.groups.fill(GroupState::default());
         self.busy_total = 0;
-        self.last_change.fill(0.0);
-        self.busy_area.fill(0.0);
-        self.present_area.fill(0.0);
+    }
+
+    /// Agents of group `g` available now.
+    #[inline]
+    pub fn staffed(&self, g: usize) -> u32 {
+        self.groups[g].staffed
+    }
+
+    /// Agents of group `g` busy now.
+    #[inline]
+    pub fn busy(&self, g: usize) -> u32 {
+        self.groups[g].busy
     }
 
     /// Idle agents of group `g`.
     #[inline]
     pub fn idle(&self, g: usize) -> u32 {
-        self.staffed[g].saturating_sub(self.busy[g])
-    }
-
-    /// Accumulates group `g`'s busy and present agent-time up to `now`
-    /// (agent time before the end of the warm-up is not counted).
-    #[inline]
-    fn update_area(&mut self, now: f64, g: usize, warmup_s: f64) {
-        let dt = now - self.last_change[g].max(warmup_s);
-        if dt > 0.0 {
-            let busy = f64::from(self.busy[g]);
-            self.busy_area[g] += busy * dt;
-            self.present_area[g] += f64::from(self.staffed[g].max(self.busy[g])) * dt;
-        }
-        self.last_change[g] = now;
+        let s = &self.groups[g];
+        s.staffed.saturating_sub(s.busy)
     }
 
     /// An agent of group `g` starts a call.
     #[inline]
     pub fn start(&mut self, now: f64, g: usize, warmup_s: f64) {
-        self.update_area(now, g, warmup_s);
-        self.busy[g] += 1;
+        let s = &mut self.groups[g];
+        s.update_area(now, warmup_s);
+        s.busy += 1;
         self.busy_total += 1;
     }
 
     /// An agent of group `g` ends a call.
     #[inline]
     pub fn end(&mut self, now: f64, g: usize, warmup_s: f64) {
-        self.update_area(now, g, warmup_s);
-        self.busy[g] -= 1;
+        let s = &mut self.groups[g];
+        s.update_area(now, warmup_s);
+        s.busy -= 1;
         self.busy_total -= 1;
     }
 
     /// Closes group `g`'s agent-time up to `now`: returns (busy, present)
     /// agent-seconds since the last call and starts again from zero.
     fn take_areas(&mut self, now: f64, g: usize, warmup_s: f64) -> (f64, f64) {
-        self.update_area(now, g, warmup_s);
-        let areas = (self.busy_area[g], self.present_area[g]);
-        self.busy_area[g] = 0.0;
-        self.present_area[g] = 0.0;
+        let s = &mut self.groups[g];
+        s.update_area(now, warmup_s);
+        let areas = (s.busy_area, s.present_area);
+        s.busy_area = 0.0;
+        s.present_area = 0.0;
         areas
     }
 
     /// Sets group `g`'s staffing; returns whether it changed.
     fn set_staffed(&mut self, now: f64, g: usize, staffed: u32, warmup_s: f64) -> bool {
-        if staffed == self.staffed[g] {
+        let s = &mut self.groups[g];
+        if staffed == s.staffed {
             return false;
         }
-        self.update_area(now, g, warmup_s);
-        self.staffed[g] = staffed;
+        s.update_area(now, warmup_s);
+        s.staffed = staffed;
         true
+    }
+}
+
+impl GroupState {
+    /// Accumulates busy and present agent-time up to `now` (agent time
+    /// before the end of the warm-up is not counted).
+    #[inline]
+    fn update_area(&mut self, now: f64, warmup_s: f64) {
+        let dt = now - self.last_change.max(warmup_s);
+        if dt > 0.0 {
+            let busy = f64::from(self.busy);
+            self.busy_area += busy * dt;
+            self.present_area += f64::from(self.staffed.max(self.busy)) * dt;
+        }
+        self.last_change = now;
     }
 }
 

@@ -28,6 +28,7 @@ mod trace;
 use rand_distr::Distribution;
 
 use super::Center;
+use crate::calendar::DAY_S;
 use crate::engine::{EventQueue, Stream, stream};
 use crate::stats::cells::{CallCell, Tallies};
 use agents::Agents;
@@ -48,6 +49,29 @@ struct PackState {
     call_type: u16,
 }
 
+/// The interval and day of the instant handled last. Several steps of one
+/// event need them (is the service open, which interval counts the call,
+/// which day's handling factor applies), and each is a floating-point
+/// division on the critical path: they are computed once per instant, with
+/// the same expressions as before, so results do not change.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    /// Bits of the instant (`u64::MAX`, a NaN, before the first).
+    t_bits: u64,
+    /// `(t / interval_s) as usize`, not clamped.
+    interval: usize,
+    /// `(t / DAY_S) as usize`, not clamped.
+    day: usize,
+}
+
+impl Clock {
+    const NONE: Clock = Clock {
+        t_bits: u64::MAX,
+        interval: 0,
+        day: 0,
+    };
+}
+
 /// Reusable state of a replication. Create one per thread with
 /// [`Replication::new`] and call [`Replication::run`] for each replication:
 /// buffers are kept between runs.
@@ -61,6 +85,7 @@ pub struct Replication<'c> {
     rng: Vec<CallStreams>,
     outages: Outages,
     packs: Vec<PackState>,
+    clock: Clock,
     trace: Option<Vec<CallRecord>>,
     /// The replication's statistics.
     pub tallies: Tallies,
@@ -82,6 +107,7 @@ impl<'c> Replication<'c> {
             rng: vec![CallStreams::new(0, 0, 0); n_ct],
             outages: Outages::new(n_s, n_ct),
             packs: Vec::new(),
+            clock: Clock::NONE,
             trace: None,
             tallies: Tallies::new(n_ct, center.groups.len(), n_s, center.n_intervals()),
             events_handled: 0,
@@ -118,6 +144,7 @@ impl<'c> Replication<'c> {
         self.tallies.clear();
         self.events_handled = 0;
         self.packs.clear();
+        self.clock = Clock::NONE;
         if let Some(t) = &mut self.trace {
             t.clear();
         }
@@ -178,13 +205,28 @@ impl<'c> Replication<'c> {
         self.tallies.unfinished = f64::from(self.waiting.total);
     }
 
+    /// The interval and day indices of instant `t`, `(t / interval_s) as
+    /// usize` and `(t / DAY_S) as usize`, not clamped; computed once per
+    /// instant (see [`Clock`]).
+    #[inline]
+    fn clock(&mut self, t: f64) -> (usize, usize) {
+        if t.to_bits() != self.clock.t_bits {
+            self.clock = Clock {
+                t_bits: t.to_bits(),
+                interval: (t / self.c.interval_s) as usize,
+                day: (t / DAY_S) as usize,
+            };
+        }
+        (self.clock.interval, self.clock.day)
+    }
+
     /// The interval of instant `t` (`NO_CELL` in the warm-up).
     #[inline]
-    fn cell_of(&self, t: f64) -> u32 {
+    fn cell_of(&mut self, t: f64) -> u32 {
         if t < self.c.warmup_s {
             return NO_CELL;
         }
-        let k = (t / self.c.interval_s) as usize;
+        let k = self.clock(t).0;
         k.min(self.c.n_intervals().saturating_sub(1)) as u32
     }
 

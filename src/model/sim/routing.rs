@@ -47,9 +47,9 @@ impl Replication<'_> {
             if !self.takes(g, deferred) {
                 continue;
             }
-            let (busy, staffed) = (u64::from(a.busy[g]), u64::from(a.staffed[g]));
+            let (busy, staffed) = (u64::from(a.busy(g)), u64::from(a.staffed(g)));
             let better = best
-                .is_none_or(|b| busy * u64::from(a.staffed[b]) < u64::from(a.busy[b]) * staffed);
+                .is_none_or(|b| busy * u64::from(a.staffed(b)) < u64::from(a.busy(b)) * staffed);
             if better {
                 best = Some(g);
             }
@@ -98,9 +98,14 @@ impl Replication<'_> {
     /// Gives an agent of group `g` the next waiting call, if any. Returns
     /// whether a call was taken.
     pub(super) fn dispatch(&mut self, now: f64, g: usize) -> bool {
-        let Some(call) = self.next_call_type(g).and_then(|ct| self.waiting.pop(ct)) else {
+        let Some(slot) = self
+            .next_call_type(g)
+            .and_then(|ct| self.waiting.pop_slot(ct))
+        else {
             return false;
         };
+        // Copied from the slot, written when the caller began to wait.
+        let call = self.waiting.call_in(slot);
         self.start_service(now, g, &call);
         true
     }

@@ -6,7 +6,6 @@ use super::Replication;
 use super::journey::{Call, Event, Journey, NO_PACK, Stage};
 use super::outages::in_periods;
 use super::trace::{CallRecord, Outcome};
-use crate::calendar::DAY_S;
 
 impl Replication<'_> {
     /// An agent of group `g` answers `call` at `now`.
@@ -31,9 +30,10 @@ impl Replication<'_> {
     /// work times the day's factor of the call type, the group's factor and
     /// the group's learning factor for this skill.
     #[inline]
-    fn handling_time(&self, now: f64, g: usize, ct: usize, work: f64) -> f64 {
+    fn handling_time(&mut self, now: f64, g: usize, ct: usize, work: f64) -> f64 {
+        let day = self.clock(now).1;
         let model = &self.c.call_types[ct];
-        let day = ((now / DAY_S) as usize).min(model.handling_factor.len() - 1);
+        let day = day.min(model.handling_factor.len() - 1);
         let group = &self.c.groups[g];
         let learning = group.skill_factor[ct].get(day).copied().unwrap_or(1.0);
         work * model.handling_factor[day] * group.handling_factor * learning
