@@ -93,6 +93,20 @@ pub fn clean_stale_temps(dir: &Path) {
 /// The I/O error, with the path in its message; `InvalidInput` when `path`
 /// is a symbolic link, a folder or a special file (see [`check_target`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, |f| f.write_all(bytes))
+}
+
+/// Writes `path` atomically from `fill`, which streams the content into a
+/// buffered temporary file (for files too large to hold in memory, such as
+/// a shard's partial result); the file is renamed into place only when
+/// `fill` succeeded.
+///
+/// # Errors
+/// As [`write_atomic`], and the error `fill` returned.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -105,8 +119,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        fill(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
