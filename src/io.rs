@@ -107,6 +107,36 @@ pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    write_via_temp(path, &format!("tmp{}", std::process::id()), true, fill)
+}
+
+/// [`write_atomic_with`] for a folder that processes on other machines
+/// write into at the same time (the shards of a cluster job on a shared
+/// file system): the temporary file is named after this host and process,
+/// and no temporary file of another process is removed, since whether a
+/// process of another machine still runs cannot be known here.
+///
+/// # Errors
+/// As [`write_atomic_with`].
+pub fn write_atomic_shared(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "host".into());
+    let tag = format!("tmp-{host}-{}", std::process::id());
+    write_via_temp(path, &tag, false, fill)
+}
+
+fn write_via_temp(
+    path: &Path,
+    tag: &str,
+    clean: bool,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -117,7 +147,7 @@ pub fn write_atomic_with(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let tmp = dir.join(format!(".{name}.{tag}"));
     let result = (|| {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
         fill(&mut w)?;
@@ -127,7 +157,7 @@ pub fn write_atomic_with(
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
-    } else {
+    } else if clean {
         clean_stale_temps(dir);
     }
     result.map_err(|e| with_path(path, &e))

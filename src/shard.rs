@@ -274,7 +274,7 @@ pub fn write_part(job: &ShardJob, path: &Path) -> std::io::Result<Range<u32>> {
             .collect(),
     };
     let json = serde_json::to_vec(&header).map_err(std::io::Error::other)?;
-    crate::io::write_atomic_with(path, |w| {
+    crate::io::write_atomic_shared(path, |w| {
         let mut w = Summing {
             inner: w,
             sum: Fnv::new(),
@@ -440,13 +440,25 @@ pub fn read_part(path: &Path) -> Result<Part, PartError> {
 /// # Errors
 /// [`PartError`] naming the foreign or duplicated file, or the missing parts.
 pub fn assemble(mut parts: Vec<Part>) -> Result<Vec<Part>, PartError> {
-    let Some(first) = parts.first().cloned() else {
+    // The job most parts belong to is the reference: the odd part out is
+    // the one named.
+    let key = |h: &Header| {
+        let mut h = h.clone();
+        (h.shard, h.first, h.count) = (0, 0, 0);
+        (h.args, h.dir) = (Vec::new(), String::new());
+        format!("{h:?}")
+    };
+    let mut votes: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for p in &parts {
+        *votes.entry(key(&p.header)).or_default() += 1;
+    }
+    let Some(first) = parts.iter().max_by_key(|p| votes[&key(&p.header)]).cloned() else {
         return Err(PartError {
             file: "merge".into(),
             reason: "no partial result given".into(),
         });
     };
-    for p in &parts[1..] {
+    for p in &parts {
         if let Some(d) = p.header.differs(&first.header) {
             return Err(refuse(
                 &p.path,
