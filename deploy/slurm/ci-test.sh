@@ -2,7 +2,8 @@
 # CI test of the shipped Slurm job script on a real single-node Slurm
 # cluster on loopback: installs slurmctld, slurmd and munge (Debian/Ubuntu,
 # as root, no systemd needed), starts them, submits a sharded sweep through
-# deploy/slurm/ccsim.sbatch (array of 3 shards + the dependent merge job),
+# deploy/slurm/ccsim.sbatch (array of 3 shards + the dependent merge job;
+# shard 1 fails once and is rerun as the README says),
 # and checks the merged files and standard output byte for byte against the
 # unsharded sweep. Every daemon it started is stopped by its PID on exit,
 # also on failure or SIGTERM; if Slurm cannot start, it fails loudly.
@@ -159,26 +160,63 @@ log "cluster up (munged, slurmctld, slurmd: PIDs ${STARTED_PIDS[*]}): $(since "$
 
 # ------------------------------------------------------------ sharded sweep
 # Small on purpose: a week of the minimal scenario, 3 levels, 7 replications
-# in 3 uneven shards (2, 2, 3).
+# in 3 uneven shards (2, 2, 3). Shard 1 fails on its first attempt (a
+# wrapper around ccsim), so the test also walks the documented recovery:
+# the merge job is cancelled, shard 1 is rerun alone and merges again.
 ARGS=(sweep "$ROOT/scenarios/minimal.toml" -g agents --agents 21..23 -r 7 -s 11 -f json)
 cd "$WORK"
-T=$(t)
-JOB=$(CCSIM=$CCSIM sbatch --parsable --array=0-2 "$ROOT/deploy/slurm/ccsim.sbatch" out "${ARGS[@]}") \
-  || fail "sbatch refused the job script"
-log "submitted array job $JOB"
-"$CCSIM" "${ARGS[@]}" --out plain > plain.txt 2>/dev/null || fail "unsharded sweep"
-for i in $(seq 1 600); do            # up to 5 minutes
-  left=$(squeue -h -o %i) || fail "squeue failed"
-  [ -z "$left" ] && [ -s out/merge.log ] && break
-  [ "$i" -eq 600 ] && fail "timed out; still queued: $left"
-  sleep 0.5
-done
-log "array and merge finished: $(since "$T")"
+cat > flaky-ccsim <<WRAP
+#!/bin/bash
+case " \$* " in
+  *" 1/3 "*) if mkdir "$WORK/failed-once" 2>/dev/null; then echo "injected failure" >&2; exit 7; fi ;;
+esac
+exec "$CCSIM" "\$@"
+WRAP
+chmod +x flaky-ccsim
 
-bad=$(scontrol -o show job | grep -v 'JobState=COMPLETED' || true)
-[ -z "$bad" ] || fail "jobs not COMPLETED: $bad"
-n=$(scontrol -o show job | grep -c 'JobState=COMPLETED')
-[ "$n" -eq 4 ] || fail "expected 3 shard tasks and 1 merge job, saw $n"
+wait_queue() {     # until no job is pending or running (up to 5 minutes)
+  local left
+  for i in $(seq 1 600); do
+    left=$(squeue -h -o %i) || fail "squeue failed"
+    [ -z "$left" ] && return 0
+    [ "$i" -eq 600 ] && fail "timed out; still queued: $left"
+    sleep 0.5
+  done
+}
+state_of() {       # state_of JOBID [TASK]: JobState of a job or array task
+  local pat="^JobId=$1 "
+  [ -n "${2:-}" ] && pat="ArrayJobId=$1 ArrayTaskId=$2 "
+  scontrol -o show job "$1" | grep -E "$pat" | head -n 1 \
+    | sed -nE 's/.*JobState=([A-Z_]+).*/\1/p'
+}
+merge_job() {      # the newest merge job
+  scontrol -o show job | grep 'JobName=ccsim-merge' | sed -nE 's/^JobId=([0-9]+) .*/\1/p' | sort -n | tail -n 1
+}
+
+T=$(t)
+JOB=$(CCSIM=$WORK/flaky-ccsim sbatch --parsable --array=0-2 "$ROOT/deploy/slurm/ccsim.sbatch" out "${ARGS[@]}") \
+  || fail "sbatch refused the job script"
+log "submitted array job $JOB (shard 1 fails once)"
+"$CCSIM" "${ARGS[@]}" --out plain > plain.txt 2>/dev/null || fail "unsharded sweep"
+wait_queue
+M1=$(merge_job)
+[ -n "$M1" ] || fail "the array submitted no merge job"
+for k in 0 2; do [ "$(state_of "$JOB" $k)" = COMPLETED ] || fail "shard $k: $(state_of "$JOB" $k)"; done
+[ "$(state_of "$JOB" 1)" = FAILED ] || fail "shard 1 should have failed: $(state_of "$JOB" 1)"
+[ "$(state_of "$M1")" = CANCELLED ] || fail "merge job $M1 should be cancelled: $(state_of "$M1")"
+[ ! -e out/result ] || fail "a result appeared although a shard failed"
+log "shard 1 failed, merge job $M1 cancelled: $(since "$T")"
+
+T=$(t)
+JOB2=$(CCSIM=$WORK/flaky-ccsim CCSIM_SHARDS=3 sbatch --parsable --array=1 \
+  "$ROOT/deploy/slurm/ccsim.sbatch" out "${ARGS[@]}") || fail "sbatch refused the rerun"
+wait_queue
+M2=$(merge_job)
+[ "$M2" != "$M1" ] || fail "the rerun submitted no merge job"
+[ "$(state_of "$JOB2" 1)" = COMPLETED ] || fail "rerun of shard 1: $(state_of "$JOB2" 1)"
+[ "$(state_of "$M2")" = COMPLETED ] || fail "merge job $M2: $(state_of "$M2")"
+log "shard 1 rerun (job $JOB2) and merge job $M2 completed: $(since "$T")"
+
 for k in 0 1 2; do
   [ -s "out/parts/part-$k-of-3.ccpart" ] || fail "missing out/parts/part-$k-of-3.ccpart"
 done
