@@ -12,7 +12,7 @@ use crate::model::Center;
 use crate::model::sim::Replication;
 use crate::scenario::Scenario;
 use crate::stats::Summary;
-use crate::stats::summary::SummaryBuilder;
+use crate::stats::summary::{ReducedReplication, SummaryBuilder};
 
 /// Most worker threads accepted (`--threads`, [`RunOptions::threads`]):
 /// a fixed bound, far above the cores of any machine ccsim runs on, low
@@ -117,13 +117,53 @@ pub fn simulate(
     seed: u64,
     progress: Option<&AtomicU64>,
 ) -> Vec<RunOutput> {
-    let centers: Vec<Center> = scenarios.iter().map(Center::new).collect();
     let mut builders: Vec<SummaryBuilder> = scenarios.iter().map(SummaryBuilder::new).collect();
     let mut counts = vec![(0u64, 0u64); scenarios.len()];
+    replicate(
+        scenarios,
+        &mut builders,
+        0..replications,
+        seed,
+        progress,
+        |builders, i, red| {
+            builders[i].push(&red.values);
+            counts[i].0 += red.events;
+            counts[i].1 += red.calls;
+        },
+    );
+    finish(scenarios, &builders, &counts, replications, seed)
+}
+
+/// One replication reduced: what the fold, or a shard's partial result, keeps.
+#[derive(Debug, Clone)]
+pub struct Reduced {
+    /// KPI values per entity and bucket.
+    pub values: ReducedReplication,
+    /// Events handled.
+    pub events: u64,
+    /// Calls offered (warm-up included).
+    pub calls: u64,
+}
+
+/// Runs replications `reps` of every scenario (seed `seed`) in batches of
+/// [`BATCH`] on the current rayon pool, reducing each with `builders[i]`
+/// (one per scenario), and hands each reduction to `sink` in task order:
+/// scenario by scenario, each in replication order. `simulate` folds them;
+/// a shard (`--shard K/N`) writes them to its partial result.
+pub fn replicate(
+    scenarios: &[Scenario],
+    builders: &mut [SummaryBuilder],
+    reps: std::ops::Range<u32>,
+    seed: u64,
+    progress: Option<&AtomicU64>,
+    mut sink: impl FnMut(&mut [SummaryBuilder], usize, Reduced),
+) {
+    let centers: Vec<Center> = scenarios.iter().map(Center::new).collect();
     let tasks: Vec<(usize, u32)> = (0..scenarios.len())
-        .flat_map(|i| (0..replications).map(move |r| (i, r)))
+        .flat_map(|i| reps.clone().map(move |r| (i, r)))
         .collect();
     for chunk in tasks.chunks(BATCH) {
+        let shared: &[SummaryBuilder] = builders;
         let reduced: Vec<_> = chunk
             .par_iter()
             .map_init(
@@ -136,26 +176,41 @@ pub fn simulate(
                     }
                     let (_, rep) = slot.get_or_insert_with(|| (i, Replication::new(&centers[i])));
                     rep.run(seed, r);
-                    let red = builders[i].reduce(&rep.tallies);
+                    let values = shared[i].reduce(&rep.tallies);
                     let offered: f64 = rep.tallies.calls.iter().flatten().map(|c| c.offered).sum();
                     if let Some(p) = progress {
                         p.fetch_add(1, Ordering::Relaxed);
                     }
-                    (i, red, rep.events_handled, offered as u64)
+                    let red = Reduced {
+                        values,
+                        events: rep.events_handled,
+                        calls: offered as u64,
+                    };
+                    (i, red)
                 },
             )
             .collect();
-        for (i, red, events, calls) in &reduced {
-            builders[*i].push(red);
-            counts[*i].0 += events;
-            counts[*i].1 += calls;
+        for (i, red) in reduced {
+            sink(builders, i, red);
         }
     }
+}
+
+/// The outputs of builders that folded every replication of their
+/// scenario in order (`counts`: events and calls per scenario): shared by
+/// [`simulate`] and the merge of partial results.
+pub fn finish(
+    scenarios: &[Scenario],
+    builders: &[SummaryBuilder],
+    counts: &[(u64, u64)],
+    replications: u32,
+    seed: u64,
+) -> Vec<RunOutput> {
     scenarios
         .iter()
-        .zip(&builders)
+        .zip(builders)
         .zip(counts)
-        .map(|((sc, b), (events, calls))| {
+        .map(|((sc, b), &(events, calls))| {
             let mut sc = sc.clone();
             sc.run.seed = seed;
             sc.run.replications = replications;

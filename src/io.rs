@@ -93,6 +93,50 @@ pub fn clean_stale_temps(dir: &Path) {
 /// The I/O error, with the path in its message; `InvalidInput` when `path`
 /// is a symbolic link, a folder or a special file (see [`check_target`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, |f| f.write_all(bytes))
+}
+
+/// Writes `path` atomically from `fill`, which streams the content into a
+/// buffered temporary file (for files too large to hold in memory, such as
+/// a shard's partial result); the file is renamed into place only when
+/// `fill` succeeded.
+///
+/// # Errors
+/// As [`write_atomic`], and the error `fill` returned.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    write_via_temp(path, &format!("tmp{}", std::process::id()), true, fill)
+}
+
+/// [`write_atomic_with`] for a folder that processes on other machines
+/// write into at the same time (the shards of a cluster job on a shared
+/// file system): the temporary file is named after this host and process,
+/// and no temporary file of another process is removed, since whether a
+/// process of another machine still runs cannot be known here.
+///
+/// # Errors
+/// As [`write_atomic_with`].
+pub fn write_atomic_shared(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "host".into());
+    let tag = format!("tmp-{host}-{}", std::process::id());
+    write_via_temp(path, &tag, false, fill)
+}
+
+fn write_via_temp(
+    path: &Path,
+    tag: &str,
+    clean: bool,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -103,16 +147,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let tmp = dir.join(format!(".{name}.{tag}"));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        fill(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
-    } else {
+    } else if clean {
         clean_stale_temps(dir);
     }
     result.map_err(|e| with_path(path, &e))

@@ -32,4 +32,5 @@ pub mod model;
 pub mod optimize;
 pub mod report;
 pub mod scenario;
+pub mod shard;
 pub mod stats;

@@ -15,5 +15,6 @@ mod fuzz;
 mod hostile;
 mod mechanics;
 mod report;
+mod shard;
 mod staffing;
 mod validation;

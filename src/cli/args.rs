@@ -40,6 +40,9 @@ pub enum Command {
     Sweep(super::sweep::SweepArgs),
     /// The smallest staffing per interval that meets the targets, optionally as shifts.
     Staff(super::staff::StaffArgs),
+    /// Join the partial results of `--shard K/N` runs into the output of the
+    /// unsharded command (byte for byte).
+    Merge(super::shard::MergeArgs),
 }
 
 /// Output formats.
@@ -122,6 +125,9 @@ pub struct RunArgs {
     /// Replications, seed, threads, progress.
     #[command(flatten)]
     pub sim: SimFlags,
+    /// `--shard K/N`.
+    #[command(flatten)]
+    pub shard: super::shard::ShardFlags,
     /// Output format on stdout.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -147,6 +153,9 @@ pub struct CompareArgs {
     /// Replications, seed, threads, progress (the baseline's settings by default).
     #[command(flatten)]
     pub sim: SimFlags,
+    /// `--shard K/N`.
+    #[command(flatten)]
+    pub shard: super::shard::ShardFlags,
     /// Output format on stdout.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,

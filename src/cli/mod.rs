@@ -6,6 +6,7 @@ mod fit;
 mod genlog;
 mod limits;
 mod output;
+mod shard;
 mod staff;
 mod sweep;
 
@@ -119,16 +120,17 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 /// [`CliError`] with its exit code.
 pub fn run_with(cli: Cli, limits: &limits::Limits) -> Result<(), CliError> {
     match cli.command {
-        Command::Run(a) => cmd_run(a, limits),
+        Command::Run(a) => cmd_run(a, limits, &shard::Source::Simulate),
         Command::Check(a) => limits::cmd_check(&a.scenarios, limits),
         Command::Erlang(a) => cmd_erlang(a),
         Command::GenLog(a) => genlog::cmd_gen_log(a),
         Command::Fit(a) => fit::cmd_fit(a),
-        Command::Compare(a) => cmd_compare(a, limits),
+        Command::Compare(a) => cmd_compare(a, limits, &shard::Source::Simulate),
         Command::Report(a) => cmd_report(a, limits),
         Command::Bench(a) => cmd_bench(a),
-        Command::Sweep(a) => sweep::cmd_sweep(a),
+        Command::Sweep(a) => sweep::cmd_sweep(a, &shard::Source::Simulate),
         Command::Staff(a) => staff::cmd_staff(a),
+        Command::Merge(a) => shard::cmd_merge(a),
     }
 }
 
@@ -187,10 +189,23 @@ pub fn run_with_progress(
     })
 }
 
-fn cmd_run(a: args::RunArgs, limits: &limits::Limits) -> Result<(), CliError> {
+fn cmd_run(a: args::RunArgs, limits: &limits::Limits, src: &shard::Source) -> Result<(), CliError> {
     let sc = load(&a.scenario)?;
     limits.check_run(&a.scenario, &sc, a.sim.replications, a.sim.threads)?;
-    let out = run_with_progress(&sc, &a.sim.options(), a.sim.quiet)?;
+    let batch = shard::Batch {
+        command: "run",
+        scenarios: std::slice::from_ref(&sc),
+        replications: a.sim.replications.unwrap_or(sc.run.replications),
+        seed: a.sim.seed.unwrap_or(sc.run.seed),
+        threads: a.sim.threads,
+        shard: a.shard.shard,
+        out: a.out.as_deref(),
+    };
+    let plain = || Ok(vec![run_with_progress(&sc, &a.sim.options(), a.sim.quiet)?]);
+    let Some(mut outs) = batch.outputs(src, plain)? else {
+        return Ok(());
+    };
+    let out = outs.swap_remove(0);
     let s = &out.summary;
     let json = || report::to_json(s).map_err(|e| CliError::internal(e.to_string()));
     let csv = || report::csv::render(s).map_err(|e| CliError::internal(e.to_string()));
@@ -246,11 +261,14 @@ fn cmd_run(a: args::RunArgs, limits: &limits::Limits) -> Result<(), CliError> {
 
 /// Loads and runs every scenario with the same seed and replications (the
 /// first scenario's unless given), for paired comparisons.
+/// With `--shard` or in a merge, `src`, `shard` and `out` take the
+/// replications from a shard or the parts (`None` for a shard).
 fn run_all(
     paths: &[&Path],
     sim: &args::SimFlags,
     limits: &limits::Limits,
-) -> Result<Vec<RunOutput>, CliError> {
+    (src, shard, out): (&shard::Source, Option<crate::shard::Shard>, Option<&Path>),
+) -> Result<Option<Vec<RunOutput>>, CliError> {
     let scenarios = paths
         .iter()
         .map(|p| load(p))
@@ -267,13 +285,28 @@ fn run_all(
         seed: Some(sim.seed.unwrap_or(base.run.seed)),
         threads: sim.threads,
     };
-    scenarios
-        .iter()
-        .map(|sc| run_with_progress(sc, &opts, sim.quiet))
-        .collect()
+    let batch = shard::Batch {
+        command: "compare",
+        scenarios: &scenarios,
+        replications: opts.replications.unwrap_or(base.run.replications),
+        seed: opts.seed.unwrap_or(base.run.seed),
+        threads: sim.threads,
+        shard,
+        out,
+    };
+    batch.outputs(src, || {
+        scenarios
+            .iter()
+            .map(|sc| run_with_progress(sc, &opts, sim.quiet))
+            .collect()
+    })
 }
 
-fn cmd_compare(a: args::CompareArgs, limits: &limits::Limits) -> Result<(), CliError> {
+fn cmd_compare(
+    a: args::CompareArgs,
+    limits: &limits::Limits,
+    src: &shard::Source,
+) -> Result<(), CliError> {
     let kpis = a
         .fail_if_worse
         .iter()
@@ -281,7 +314,10 @@ fn cmd_compare(a: args::CompareArgs, limits: &limits::Limits) -> Result<(), CliE
         .collect::<Result<Vec<_>, _>>()?;
     let mut paths: Vec<&Path> = vec![a.base.as_path()];
     paths.extend(a.alternatives.iter().map(PathBuf::as_path));
-    let outs = run_all(&paths, &a.sim, limits)?;
+    let shard = (src, a.shard.shard, a.out.as_deref());
+    let Some(outs) = run_all(&paths, &a.sim, limits, shard)? else {
+        return Ok(());
+    };
     let summaries: Vec<_> = outs.into_iter().map(|o| o.summary).collect();
     let cmp = crate::compare::compare(&summaries[0], &summaries[1..]);
     let json = || report::compare::to_json(&cmp).map_err(|e| CliError::internal(e.to_string()));
@@ -332,7 +368,8 @@ fn cmd_compare(a: args::CompareArgs, limits: &limits::Limits) -> Result<(), CliE
 
 fn cmd_report(a: args::ReportArgs, limits: &limits::Limits) -> Result<(), CliError> {
     let paths: Vec<&Path> = a.scenarios.iter().map(PathBuf::as_path).collect();
-    let outs = run_all(&paths, &a.sim, limits)?;
+    let unsharded = (&shard::Source::Simulate, None, None);
+    let outs = run_all(&paths, &a.sim, limits, unsharded)?.unwrap_or_default();
     let summaries: Vec<_> = outs.into_iter().map(|o| o.summary).collect();
     let started = Instant::now();
     let cmp =

@@ -6,6 +6,7 @@ use clap::Args;
 
 use super::args::SimFlags;
 use super::{CliError, Format, load};
+use crate::experiment;
 use crate::optimize::OptimizeError;
 use crate::optimize::sweep::{self, SweepOptions};
 use crate::report;
@@ -30,6 +31,9 @@ pub struct SweepArgs {
     /// Replications per level, seed common to all levels, threads.
     #[command(flatten)]
     pub sim: SimFlags,
+    /// `--shard K/N`.
+    #[command(flatten)]
+    pub shard: super::shard::ShardFlags,
     /// A level meets a target when the share of replications meeting it over
     /// the horizon is at least this.
     #[arg(long, default_value_t = 0.95)]
@@ -42,6 +46,12 @@ pub struct SweepArgs {
     pub out: Option<PathBuf>,
 }
 
+impl From<OptimizeError> for CliError {
+    fn from(e: OptimizeError) -> CliError {
+        map_err(e)
+    }
+}
+
 pub(super) fn map_err(e: OptimizeError) -> CliError {
     match e {
         OptimizeError::Input(m) => CliError::input(m),
@@ -49,7 +59,7 @@ pub(super) fn map_err(e: OptimizeError) -> CliError {
     }
 }
 
-pub(super) fn cmd_sweep(a: SweepArgs) -> Result<(), CliError> {
+pub(super) fn cmd_sweep(a: SweepArgs, src: &super::shard::Source) -> Result<(), CliError> {
     let sc = load(&a.scenario)?;
     let levels = match (&a.agents, &a.scale) {
         (Some(s), _) => sweep::parse_agents(s),
@@ -57,18 +67,39 @@ pub(super) fn cmd_sweep(a: SweepArgs) -> Result<(), CliError> {
         (None, None) => Err(OptimizeError::Input("give --agents or --scale".into())),
     }
     .map_err(map_err)?;
-    let r = sweep::run(
-        &sc,
-        &SweepOptions {
-            group: a.group.clone(),
-            levels,
-            replications: a.sim.replications,
-            seed: a.sim.seed,
+    let o = SweepOptions {
+        group: a.group.clone(),
+        levels,
+        replications: a.sim.replications,
+        seed: a.sim.seed,
+        threads: a.sim.threads,
+        confidence: a.confidence,
+    };
+    let Some(r) = sweep::run_with(&sc, &o, |scenarios, replications, seed| {
+        let batch = super::shard::Batch {
+            command: "sweep",
+            scenarios,
+            replications,
+            seed,
             threads: a.sim.threads,
-            confidence: a.confidence,
-        },
-    )
-    .map_err(map_err)?;
+            shard: a.shard.shard,
+            out: a.out.as_deref(),
+        };
+        let plain = || {
+            experiment::with_threads(a.sim.threads, || {
+                experiment::simulate(scenarios, replications, seed, None)
+            })
+            .map_err(|e| CliError::internal(e.to_string()))
+        };
+        Ok::<_, CliError>(
+            batch
+                .outputs(src, plain)?
+                .map(|v| v.into_iter().map(|o| o.summary).collect()),
+        )
+    })?
+    else {
+        return Ok(());
+    };
     let json = || serde_json::to_string_pretty(&r).map_err(|e| CliError::internal(e.to_string()));
     let csv = || report::staffing::sweep_csv(&r).map_err(|e| CliError::internal(e.to_string()));
     let text = match a.format {

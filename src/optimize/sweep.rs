@@ -227,22 +227,46 @@ pub fn is_staffing_target(c: &Compliance) -> bool {
 /// [`OptimizeError::Input`] for an unknown group or bad options;
 /// [`OptimizeError::Run`] when the pool cannot start.
 pub fn run(sc: &Scenario, o: &SweepOptions) -> Result<SweepResult, OptimizeError> {
+    let simulate = |scenarios: &[Scenario], reps, seed| -> Result<_, OptimizeError> {
+        Ok(Some(with_threads(o.threads, || {
+            summaries(scenarios, reps, seed)
+        })?))
+    };
+    run_with(sc, o, simulate)?
+        .ok_or_else(|| OptimizeError::Input("the sweep simulated nothing".into()))
+}
+
+/// [`run`] with the simulation of the levels (`scenarios`, replications,
+/// seed) done by `simulate`: the command line's shards and merge
+/// (`--shard K/N`, `ccsim merge`) come in here. `None` when `simulate`
+/// returned no summaries (a shard, which writes a partial result instead).
+///
+/// # Errors
+/// As [`run`], and the errors of `simulate`.
+pub fn run_with<E: From<OptimizeError>>(
+    sc: &Scenario,
+    o: &SweepOptions,
+    simulate: impl FnOnce(&[Scenario], u32, u64) -> Result<Option<Vec<crate::stats::Summary>>, E>,
+) -> Result<Option<SweepResult>, E> {
     let g = find_group(sc, &o.group)?;
     if o.levels.is_empty() {
-        return Err(OptimizeError::Input("no staffing level given".into()));
+        return Err(OptimizeError::Input("no staffing level given".into()).into());
     }
     if !(0.0..=1.0).contains(&o.confidence) {
         return Err(OptimizeError::Input(format!(
             "--confidence {}: must be a share in [0, 1]",
             o.confidence
-        )));
+        ))
+        .into());
     }
     let reps = o.replications.unwrap_or(sc.run.replications);
     let seed = o.seed.unwrap_or(sc.run.seed);
     let scenarios: Vec<Scenario> = (0..o.levels.len())
         .map(|i| apply_level(sc, g, &o.levels, i))
         .collect();
-    let summaries = with_threads(o.threads, || summaries(&scenarios, reps, seed))?;
+    let Some(summaries) = simulate(&scenarios, reps, seed)? else {
+        return Ok(None);
+    };
     let mut levels = Vec::with_capacity(summaries.len());
     for (i, (s, lsc)) in summaries.iter().zip(&scenarios).enumerate() {
         let services: Vec<ServiceAtLevel> = s
@@ -281,7 +305,7 @@ pub fn run(sc: &Scenario, o: &SweepOptions) -> Result<SweepResult, OptimizeError
                 .then(a.1.value.total_cmp(&b.1.value))
         })
         .map(|(i, _)| i);
-    Ok(SweepResult {
+    Ok(Some(SweepResult {
         scenario: sc.name.clone(),
         group: o.group.clone(),
         replications: reps,
@@ -293,5 +317,5 @@ pub fn run(sc: &Scenario, o: &SweepOptions) -> Result<SweepResult, OptimizeError
         note: "a level meets the targets when, for every service-level and abandonment target, \
                the share of replications meeting it over the horizon is at least `confidence`; \
                the handling-time target does not depend on staffing and is not used",
-    })
+    }))
 }

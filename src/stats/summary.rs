@@ -33,6 +33,22 @@ pub struct ReducedReplication {
     unfinished: f64,
 }
 
+impl ReducedReplication {
+    /// The KPI values, entity by entity and bucket by bucket (NaN where a
+    /// KPI is undefined): [`SummaryBuilder::values_len`] of them.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+    /// Calls still unfinished when the replication stopped.
+    pub fn unfinished(&self) -> f64 {
+        self.unfinished
+    }
+    /// A reduced replication read back from a partial result (`shard`).
+    pub fn from_parts(values: Vec<f64>, unfinished: f64) -> ReducedReplication {
+        ReducedReplication { values, unfinished }
+    }
+}
+
 /// Folds replications into a [`Summary`].
 #[derive(Debug, Clone)]
 pub struct SummaryBuilder {
@@ -98,6 +114,11 @@ impl SummaryBuilder {
             start_weekday: sc.horizon.start.weekday().index(),
             unfinished: Welford::default(),
         }
+    }
+
+    /// Number of KPI values in one [`ReducedReplication`] of this scenario.
+    pub fn values_len(&self) -> usize {
+        self.acc.len()
     }
 
     fn n_buckets(&self) -> usize {
