@@ -14,6 +14,8 @@ mod fit;
 mod fuzz;
 mod hostile;
 mod mechanics;
+mod overlay;
 mod report;
 mod staffing;
 mod validation;
+mod warnings;

@@ -6,6 +6,12 @@
 //! and wrong types with their line and column. [`validate`] then checks every
 //! value, resolves names to indices and reports all problems at once, each
 //! with the file, line, field path and value.
+//!
+//! A file may `extends` another and give only what changes; [`overlay`]
+//! merges the chain and the `--set PATH=VALUE` changes as TOML values first,
+//! keeping where each value was written so that errors name that file and
+//! line. Validation also returns warnings about likely mistakes
+//! ([`Loaded::warnings`]).
 
 pub mod error;
 mod locate;
@@ -515,7 +521,10 @@ impl Loaded {
             Source::Merged(v) => {
                 let mut v = v.clone();
                 if !v.contains_key("name") {
-                    v.insert("name".into(), toml::Value::String(self.scenario.name.clone()));
+                    v.insert(
+                        "name".into(),
+                        toml::Value::String(self.scenario.name.clone()),
+                    );
                 }
                 overlay::to_toml(&v)
             }
@@ -633,24 +642,24 @@ impl Scenario {
             .collect();
         let merged = overlay::merge(chain, sets)?;
         let loc = overlay::MergedLocator::new(&merged);
-        let raw: raw::RawScenario =
-            serde_path_to_error::deserialize(toml::Value::Table(merged.value.clone())).map_err(
-                |e| {
-                    let path = e.path().to_string();
-                    let path = if path == "." { String::new() } else { path };
-                    let (at, line) = loc.find(&path);
-                    ScenarioError::Invalid {
-                        file: file.clone(),
-                        issues: vec![Issue {
-                            file: at,
-                            line,
-                            path,
-                            value: String::new(),
-                            message: e.into_inner().message().trim().to_string(),
-                        }],
-                    }
-                },
-            )?;
+        let raw: raw::RawScenario = serde_path_to_error::deserialize(toml::Value::Table(
+            merged.value.clone(),
+        ))
+        .map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            let (at, line) = loc.find(&path);
+            ScenarioError::Invalid {
+                file: file.clone(),
+                issues: vec![Issue {
+                    file: at,
+                    line,
+                    path,
+                    value: String::new(),
+                    message: e.into_inner().message().trim().to_string(),
+                }],
+            }
+        })?;
         let (mut scenario, warnings) =
             validate::validate_at(&raw, validate::Loc::Merged(loc), &file, &stem)?;
         scenario.provenance = Provenance {

@@ -106,11 +106,9 @@ impl Node {
 
     fn into_value(self) -> toml::Value {
         match self.kind {
-            Kind::Table(t) => toml::Value::Table(
-                t.into_iter()
-                    .map(|(k, n)| (k, n.into_value()))
-                    .collect(),
-            ),
+            Kind::Table(t) => {
+                toml::Value::Table(t.into_iter().map(|(k, n)| (k, n.into_value())).collect())
+            }
             Kind::Array(a) => toml::Value::Array(a.into_iter().map(Node::into_value).collect()),
             Kind::Leaf(v) => v,
         }
@@ -224,7 +222,13 @@ struct Problems<'a> {
 }
 
 impl Problems<'_> {
-    fn at(&mut self, origin: &Origin, path: &str, value: impl Into<String>, message: impl Into<String>) {
+    fn at(
+        &mut self,
+        origin: &Origin,
+        path: &str,
+        value: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         let layer = &self.layers[origin.layer];
         let line = layer
             .text
@@ -262,7 +266,12 @@ fn merge_table(base: &mut Node, mut over: Node, path: &str, pr: &mut Problems<'_
         };
         for (field, origin) in list {
             if !unset_path(base, &field) {
-                pr.at(&origin, &upath, format!("{field:?}"), format!("the base has no field `{field}` here to unset"));
+                pr.at(
+                    &origin,
+                    &upath,
+                    format!("{field:?}"),
+                    format!("the base has no field `{field}` here to unset"),
+                );
             }
         }
     }
@@ -290,7 +299,12 @@ fn strip_remove(mut o: Node, path: &str, pr: &mut Problems<'_>) -> Option<Node> 
     if let Kind::Array(a) = &mut o.kind {
         for (i, e) in a.iter_mut().enumerate() {
             if let Some(r) = e.take("remove") {
-                pr.at(&r.origin, &format!("{path}[{i}].remove"), r.describe(), "the base has no entry of this kind to remove");
+                pr.at(
+                    &r.origin,
+                    &format!("{path}[{i}].remove"),
+                    r.describe(),
+                    "the base has no entry of this kind to remove",
+                );
             }
         }
     }
@@ -334,9 +348,17 @@ fn merge_named(base: &mut Node, over: Node, path: &str, pr: &mut Problems<'_>) {
         };
         let remove = match e.take("remove") {
             None => false,
-            Some(Node { kind: Kind::Leaf(toml::Value::Boolean(b)), .. }) => b,
+            Some(Node {
+                kind: Kind::Leaf(toml::Value::Boolean(b)),
+                ..
+            }) => b,
             Some(r) => {
-                pr.at(&r.origin, &format!("{epath}.remove"), r.describe(), "must be true or false");
+                pr.at(
+                    &r.origin,
+                    &format!("{epath}.remove"),
+                    r.describe(),
+                    "must be true or false",
+                );
                 continue;
             }
         };
@@ -349,9 +371,20 @@ fn merge_named(base: &mut Node, over: Node, path: &str, pr: &mut Problems<'_>) {
                 b.remove(k);
             }
             (None, true) => {
-                let known: Vec<String> = b.iter().filter_map(|x| x.name().map(|n| format!("{n:?}"))).collect();
+                let known: Vec<String> = b
+                    .iter()
+                    .filter_map(|x| x.name().map(|n| format!("{n:?}")))
+                    .collect();
                 let at = e.get("name").map_or(e.origin.clone(), |n| n.origin.clone());
-                pr.at(&at, &format!("{epath}.name"), format!("{name:?}"), format!("remove = true, but the base has no {path} of this name (known: {})", known.join(", ")));
+                pr.at(
+                    &at,
+                    &format!("{epath}.name"),
+                    format!("{name:?}"),
+                    format!(
+                        "remove = true, but the base has no {path} of this name (known: {})",
+                        known.join(", ")
+                    ),
+                );
             }
             (Some(k), false) => {
                 let p = format!("{path}[{k}]");
@@ -429,7 +462,10 @@ pub(crate) fn read_chain(path: &Path) -> Result<Chain, ScenarioError> {
                     line: Locator::new(t).line("extends"),
                     path: "extends".into(),
                     value: format!("{:?}", next_extends(&files)),
-                    message: format!("the files extend each other in a cycle: {} -> {file}", cycle.join(" -> ")),
+                    message: format!(
+                        "the files extend each other in a cycle: {} -> {file}",
+                        cycle.join(" -> ")
+                    ),
                 }],
             });
         }
@@ -445,7 +481,9 @@ pub(crate) fn read_chain(path: &Path) -> Result<Chain, ScenarioError> {
                         line: Locator::new(&text).line("extends"),
                         path: "extends".into(),
                         value: other.to_string(),
-                        message: "must be the base scenario's file name in quotes, relative to this file".into(),
+                        message:
+                            "must be the base scenario's file name in quotes, relative to this file"
+                                .into(),
                     }],
                 });
             }
@@ -465,7 +503,9 @@ pub(crate) fn read_chain(path: &Path) -> Result<Chain, ScenarioError> {
                 }],
             });
         }
-        let base = next.parent().map_or_else(|| PathBuf::from(&ext), |d| d.join(&ext));
+        let base = next
+            .parent()
+            .map_or_else(|| PathBuf::from(&ext), |d| d.join(&ext));
         if !base.is_file() {
             let (f, t, _) = files.last().expect("just pushed");
             return Err(ScenarioError::Invalid {
@@ -475,7 +515,10 @@ pub(crate) fn read_chain(path: &Path) -> Result<Chain, ScenarioError> {
                     line: Locator::new(t).line("extends"),
                     path: "extends".into(),
                     value: format!("{ext:?}"),
-                    message: format!("cannot read the base scenario {} (the path is relative to this file)", base.display()),
+                    message: format!(
+                        "cannot read the base scenario {} (the path is relative to this file)",
+                        base.display()
+                    ),
                 }],
             });
         }
@@ -499,7 +542,11 @@ fn next_extends(files: &[(String, String, toml::Table)]) -> String {
 /// # Errors
 /// [`ScenarioError::Invalid`] listing every problem with its file and line.
 pub(crate) fn merge(chain: Chain, sets: &[String]) -> Result<Merged, ScenarioError> {
-    let top_file = chain.files.last().map(|(f, _, _)| f.clone()).unwrap_or_default();
+    let top_file = chain
+        .files
+        .last()
+        .map(|(f, _, _)| f.clone())
+        .unwrap_or_default();
     let mut layers: Vec<Layer> = Vec::new();
     let mut nodes = Vec::new();
     let n_files = chain.files.len();
@@ -514,7 +561,11 @@ pub(crate) fn merge(chain: Chain, sets: &[String]) -> Result<Merged, ScenarioErr
             label: file,
             text: Some(text),
         });
-        nodes.push(Node::from_value(toml::Value::Table(table), k, String::new()));
+        nodes.push(Node::from_value(
+            toml::Value::Table(table),
+            k,
+            String::new(),
+        ));
     }
     for s in sets {
         layers.push(Layer {
@@ -574,7 +625,11 @@ fn split_path(path: &str) -> Option<Vec<String>> {
                 }
             }
             '.' => {
-                let k = if quoted_done { cur.clone() } else { cur.trim().to_string() };
+                let k = if quoted_done {
+                    cur.clone()
+                } else {
+                    cur.trim().to_string()
+                };
                 if k.is_empty() && !quoted_done {
                     return None;
                 }
@@ -586,7 +641,11 @@ fn split_path(path: &str) -> Option<Vec<String>> {
             c => cur.push(c),
         }
     }
-    let k = if quoted_done { cur } else { cur.trim().to_string() };
+    let k = if quoted_done {
+        cur
+    } else {
+        cur.trim().to_string()
+    };
     if k.is_empty() && !quoted_done {
         return None;
     }
@@ -608,7 +667,12 @@ fn apply_set(root: &mut Node, layer: usize, spec: &str, pr: &mut Problems<'_>) {
         path: String::new(),
     };
     let Some((path, value)) = spec.split_once('=') else {
-        pr.at(&origin, "", "", "must be PATH=VALUE, e.g. --set agent_group.operators.shrinkage=0.2");
+        pr.at(
+            &origin,
+            "",
+            "",
+            "must be PATH=VALUE, e.g. --set agent_group.operators.shrinkage=0.2",
+        );
         return;
     };
     let Some(keys) = split_path(path) else {
@@ -625,7 +689,12 @@ fn apply_set(root: &mut Node, layer: usize, spec: &str, pr: &mut Problems<'_>) {
         let last = i + 1 == n;
         let what = node.describe();
         let Kind::Table(t) = &mut node.kind else {
-            pr.at(&origin, &shown, what, format!("is not a table: it has no field `{key}`"));
+            pr.at(
+                &origin,
+                &shown,
+                what,
+                format!("is not a table: it has no field `{key}`"),
+            );
             return;
         };
         let here = join(&shown, key);
@@ -642,7 +711,13 @@ fn apply_set(root: &mut Node, layer: usize, spec: &str, pr: &mut Problems<'_>) {
         let pos = match t.iter().position(|(k, _)| k == key) {
             Some(p) => p,
             None => {
-                t.push((key.clone(), Node { origin: origin.clone(), kind: Kind::Table(Vec::new()) }));
+                t.push((
+                    key.clone(),
+                    Node {
+                        origin: origin.clone(),
+                        kind: Kind::Table(Vec::new()),
+                    },
+                ));
                 t.len() - 1
             }
         };
@@ -653,8 +728,16 @@ fn apply_set(root: &mut Node, layer: usize, spec: &str, pr: &mut Problems<'_>) {
                 unreachable!("checked above")
             };
             let Some(k) = entries.iter().position(|e| e.name() == Some(name.as_str())) else {
-                let known: Vec<String> = entries.iter().filter_map(|e| e.name().map(|n| format!("{n:?}"))).collect();
-                pr.at(&origin, &here, format!("{name:?}"), format!("no {key} has this name (known: {})", known.join(", ")));
+                let known: Vec<String> = entries
+                    .iter()
+                    .filter_map(|e| e.name().map(|n| format!("{n:?}")))
+                    .collect();
+                pr.at(
+                    &origin,
+                    &here,
+                    format!("{name:?}"),
+                    format!("no {key} has this name (known: {})", known.join(", ")),
+                );
                 return;
             };
             if i + 2 >= n {
@@ -677,9 +760,7 @@ fn apply_set(root: &mut Node, layer: usize, spec: &str, pr: &mut Problems<'_>) {
 /// order of the files.
 pub(crate) fn to_toml(value: &toml::Table) -> String {
     let mut out = String::new();
-    let is_table_array = |v: &toml::Value| {
-        matches!(v, toml::Value::Array(a) if !a.is_empty() && a.iter().all(toml::Value::is_table))
-    };
+    let is_table_array = |v: &toml::Value| matches!(v, toml::Value::Array(a) if !a.is_empty() && a.iter().all(toml::Value::is_table));
     for (k, v) in value {
         if !v.is_table() && !is_table_array(v) {
             out.push_str(&format!("{} = {v}\n", key(k)));
@@ -709,7 +790,10 @@ pub(crate) fn to_toml(value: &toml::Table) -> String {
 }
 
 fn key(k: &str) -> String {
-    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         k.to_string()
     } else {
         toml::Value::String(k.to_string()).to_string()
@@ -724,7 +808,11 @@ mod tests {
     fn splits_dotted_paths_with_quoted_keys() {
         assert_eq!(
             split_path("agent_group.\"front office\".shrinkage"),
-            Some(vec!["agent_group".into(), "front office".into(), "shrinkage".into()])
+            Some(vec![
+                "agent_group".into(),
+                "front office".into(),
+                "shrinkage".into()
+            ])
         );
         assert_eq!(split_path("a..b"), None);
         assert_eq!(split_path("a.\"b"), None);
@@ -738,6 +826,9 @@ mod tests {
             parse_set_value("07:00-18:00"),
             toml::Value::String("07:00-18:00".into())
         );
-        assert_eq!(parse_set_value("\"drop\""), toml::Value::String("drop".into()));
+        assert_eq!(
+            parse_set_value("\"drop\""),
+            toml::Value::String("drop".into())
+        );
     }
 }
