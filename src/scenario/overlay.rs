@@ -447,6 +447,20 @@ pub(crate) fn read_chain(path: &Path) -> Result<Chain, ScenarioError> {
     let mut files: Vec<(String, String, toml::Table)> = Vec::new();
     let mut seen: Vec<PathBuf> = Vec::new();
     let mut next = path.to_path_buf();
+    // An error on the `extends` line of the last file read.
+    let bad = |files: &[(String, String, toml::Table)], value: String, message: String| {
+        let (file, text, _) = files.last().expect("a file was read");
+        ScenarioError::Invalid {
+            file: file.clone(),
+            issues: vec![Issue {
+                file: None,
+                line: Locator::new(text).line("extends"),
+                path: "extends".into(),
+                value,
+                message,
+            }],
+        }
+    };
     loop {
         let file = next.display().to_string();
         let text = read_text(&next, &file)?;
@@ -454,73 +468,40 @@ pub(crate) fn read_chain(path: &Path) -> Result<Chain, ScenarioError> {
         let canonical = std::fs::canonicalize(&next).unwrap_or_else(|_| next.clone());
         if let Some(k) = seen.iter().position(|p| *p == canonical) {
             let cycle: Vec<&str> = files[k..].iter().map(|(f, _, _)| f.as_str()).collect();
-            let (f, t, _) = files.last().expect("a file extends this one");
-            return Err(ScenarioError::Invalid {
-                file: f.clone(),
-                issues: vec![Issue {
-                    file: None,
-                    line: Locator::new(t).line("extends"),
-                    path: "extends".into(),
-                    value: format!("{:?}", next_extends(&files)),
-                    message: format!(
-                        "the files extend each other in a cycle: {} -> {file}",
-                        cycle.join(" -> ")
-                    ),
-                }],
-            });
+            let message = format!(
+                "the files extend each other in a cycle: {} -> {file}",
+                cycle.join(" -> ")
+            );
+            return Err(bad(&files, format!("{:?}", next_extends(&files)), message));
         }
         seen.push(canonical);
         let ext = match table.get("extends") {
             None => None,
-            Some(toml::Value::String(s)) => Some(s.clone()),
-            Some(other) => {
-                return Err(ScenarioError::Invalid {
-                    file: file.clone(),
-                    issues: vec![Issue {
-                        file: None,
-                        line: Locator::new(&text).line("extends"),
-                        path: "extends".into(),
-                        value: other.to_string(),
-                        message:
-                            "must be the base scenario's file name in quotes, relative to this file"
-                                .into(),
-                    }],
-                });
-            }
+            Some(toml::Value::String(s)) => Some(Ok(s.clone())),
+            Some(other) => Some(Err(other.to_string())),
         };
-        files.push((file.clone(), text, table));
-        let Some(ext) = ext else { break };
+        files.push((file, text, table));
+        let ext = match ext {
+            None => break,
+            Some(Err(other)) => {
+                let m = "must be the base scenario's file name in quotes, relative to this file";
+                return Err(bad(&files, other, m.into()));
+            }
+            Some(Ok(ext)) => ext,
+        };
         if files.len() > MAX_DEPTH {
-            let (f, t, _) = files.last().expect("just pushed");
-            return Err(ScenarioError::Invalid {
-                file: f.clone(),
-                issues: vec![Issue {
-                    file: None,
-                    line: Locator::new(t).line("extends"),
-                    path: "extends".into(),
-                    value: format!("{ext:?}"),
-                    message: format!("more than {MAX_DEPTH} files extend each other"),
-                }],
-            });
+            let m = format!("more than {MAX_DEPTH} files extend each other");
+            return Err(bad(&files, format!("{ext:?}"), m));
         }
         let base = next
             .parent()
             .map_or_else(|| PathBuf::from(&ext), |d| d.join(&ext));
         if !base.is_file() {
-            let (f, t, _) = files.last().expect("just pushed");
-            return Err(ScenarioError::Invalid {
-                file: f.clone(),
-                issues: vec![Issue {
-                    file: None,
-                    line: Locator::new(t).line("extends"),
-                    path: "extends".into(),
-                    value: format!("{ext:?}"),
-                    message: format!(
-                        "cannot read the base scenario {} (the path is relative to this file)",
-                        base.display()
-                    ),
-                }],
-            });
+            let m = format!(
+                "cannot read the base scenario {} (the path is relative to this file)",
+                base.display()
+            );
+            return Err(bad(&files, format!("{ext:?}"), m));
         }
         next = base;
     }
