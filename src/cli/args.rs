@@ -74,6 +74,11 @@ pub struct SimFlags {
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// A one-off change to every scenario of the command, e.g.
+    /// `agent_group.operators.shrinkage=0.2` (entries addressed by name).
+    /// Validated like the file and recorded in the results. Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
 }
 
 impl SimFlags {
@@ -140,6 +145,10 @@ pub struct RunArgs {
     /// Exit with code 3 when any service target is KO (after printing).
     #[arg(long)]
     pub fail_on_ko: bool,
+    /// Exit with code 2 when the scenario has warnings (likely mistakes),
+    /// before simulating.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 /// `ccsim compare`.
@@ -203,6 +212,16 @@ pub struct CheckArgs {
     /// Scenario files.
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
+    /// Print each scenario in full, as one TOML file: the files it extends
+    /// merged, `--set` changes applied.
+    #[arg(long)]
+    pub resolved: bool,
+    /// Exit with code 2 when a scenario has warnings (likely mistakes).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// A one-off change to every scenario, as in `run` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
 }
 
 /// `ccsim erlang`.

@@ -5,11 +5,11 @@
 //! The flags are added to the clap command here (not to the derived argument
 //! structs), so that they stay in one place.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use clap::{Arg, ArgAction, ArgMatches, CommandFactory};
 
-use super::{Cli, CliError, load, output};
+use super::{Cli, CliError, load_set, output};
 use crate::estimate::{self, Estimate};
 use crate::scenario::Scenario;
 
@@ -125,34 +125,53 @@ impl Limits {
     }
 }
 
-/// `ccsim check`: validates every file; refuses scenarios whose run would
-/// exceed the memory limit; with `--estimate`, prints the estimates as JSON.
-pub fn cmd_check(paths: &[PathBuf], limits: &Limits) -> Result<(), CliError> {
+/// `ccsim check`: validates every file and prints its warnings; refuses
+/// scenarios whose run would exceed the memory limit; with `--estimate`,
+/// prints the estimates as JSON; with `--resolved`, the full scenarios.
+pub fn cmd_check(a: &super::args::CheckArgs, limits: &Limits) -> Result<(), CliError> {
     if limits.threads == Some(0) {
         return Err(CliError::input("--threads 0: must be at least 1"));
     }
     let mut errors = Vec::new();
     let mut estimates = Vec::new();
-    for p in paths {
-        let checked = load(p).and_then(|sc| {
-            let e = limits.check_run(p, &sc, None, limits.threads)?;
-            Ok((sc, e))
+    let mut warned = 0;
+    for p in &a.scenarios {
+        let checked = load_set(p, &a.set).and_then(|l| {
+            let e = limits.check_run(p, &l.scenario, None, limits.threads)?;
+            Ok((l, e))
         });
         match checked {
-            Ok((_, e)) if limits.estimate => {
-                let mut v =
-                    serde_json::to_value(&e).map_err(|e| CliError::internal(e.to_string()))?;
-                v["file"] = serde_json::json!(p.display().to_string());
-                estimates.push(v);
+            Ok((l, e)) => {
+                warned += l.warnings.len();
+                super::warn(&l, false)?;
+                if a.resolved {
+                    output::emit(&format!(
+                        "# {}: the resolved scenario (ccsim {})\n{}",
+                        p.display(),
+                        env!("CARGO_PKG_VERSION"),
+                        l.resolved_toml()
+                    ))?;
+                } else if limits.estimate {
+                    let mut v =
+                        serde_json::to_value(&e).map_err(|e| CliError::internal(e.to_string()))?;
+                    v["file"] = serde_json::json!(p.display().to_string());
+                    estimates.push(v);
+                } else {
+                    let sc = &l.scenario;
+                    output::emit(&format!(
+                        "{}: ok ({} service(s), {} call type(s), {} agent group(s), {} day(s){})\n",
+                        p.display(),
+                        sc.services.len(),
+                        sc.call_types.len(),
+                        sc.groups.len(),
+                        sc.horizon.days,
+                        match l.warnings.len() {
+                            0 => String::new(),
+                            n => format!(", {n} warning(s)"),
+                        }
+                    ))?;
+                }
             }
-            Ok((sc, _)) => output::emit(&format!(
-                "{}: ok ({} service(s), {} call type(s), {} agent group(s), {} day(s))\n",
-                p.display(),
-                sc.services.len(),
-                sc.call_types.len(),
-                sc.groups.len(),
-                sc.horizon.days
-            ))?,
             Err(e) => errors.push(e.message),
         }
     }
@@ -161,9 +180,13 @@ pub fn cmd_check(paths: &[PathBuf], limits: &Limits) -> Result<(), CliError> {
             .map_err(|e| CliError::internal(e.to_string()))?;
         output::emit(&(text + "\n"))?;
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
+    if !errors.is_empty() {
         Err(CliError::input(errors.join("\n")))
+    } else if a.deny_warnings && warned > 0 {
+        Err(CliError::input(format!(
+            "{warned} warning(s) and --deny-warnings"
+        )))
+    } else {
+        Ok(())
     }
 }

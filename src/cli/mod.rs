@@ -20,7 +20,7 @@ use clap::FromArgMatches;
 use crate::analytic;
 use crate::experiment::{self, RunOptions, RunOutput};
 use crate::report;
-use crate::scenario::Scenario;
+use crate::scenario::{Loaded, Scenario};
 pub use args::{Cli, Command, Format, SimFlags};
 
 /// Exit code of success.
@@ -121,7 +121,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 pub fn run_with(cli: Cli, limits: &limits::Limits) -> Result<(), CliError> {
     match cli.command {
         Command::Run(a) => cmd_run(a, limits, &shard::Source::Simulate),
-        Command::Check(a) => limits::cmd_check(&a.scenarios, limits),
+        Command::Check(a) => limits::cmd_check(&a, limits),
         Command::Erlang(a) => cmd_erlang(a),
         Command::GenLog(a) => genlog::cmd_gen_log(a),
         Command::Fit(a) => fit::cmd_fit(a),
@@ -140,6 +140,32 @@ pub fn run_with(cli: Cli, limits: &limits::Limits) -> Result<(), CliError> {
 /// [`CliError`] with the scenario error's message.
 pub fn load(path: &Path) -> Result<Scenario, CliError> {
     Scenario::load(path).map_err(|e| CliError::input(e.to_string()))
+}
+
+/// Loads a scenario with the `--set` changes, mapping its error to exit code 2.
+///
+/// # Errors
+/// [`CliError`] with the scenario error's message.
+pub fn load_set(path: &Path, sets: &[String]) -> Result<Loaded, CliError> {
+    Scenario::load_with(path, sets).map_err(|e| CliError::input(e.to_string()))
+}
+
+/// Prints a scenario's warnings on stderr; with `deny`, any warning is an
+/// error (exit code 2).
+///
+/// # Errors
+/// [`CliError`] when `deny` and there are warnings.
+pub fn warn(loaded: &Loaded, deny: bool) -> Result<(), CliError> {
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    if deny && !loaded.warnings.is_empty() {
+        return Err(CliError::input(format!(
+            "{} warning(s) and --deny-warnings",
+            loaded.warnings.len()
+        )));
+    }
+    Ok(())
 }
 
 /// Runs an experiment with a progress bar on stderr for runs longer than a
@@ -190,7 +216,9 @@ pub fn run_with_progress(
 }
 
 fn cmd_run(a: args::RunArgs, limits: &limits::Limits, src: &shard::Source) -> Result<(), CliError> {
-    let sc = load(&a.scenario)?;
+    let loaded = load_set(&a.scenario, &a.sim.set)?;
+    warn(&loaded, a.deny_warnings)?;
+    let sc = loaded.scenario;
     limits.check_run(&a.scenario, &sc, a.sim.replications, a.sim.threads)?;
     let batch = shard::Batch {
         command: "run",
@@ -271,7 +299,7 @@ fn run_all(
 ) -> Result<Option<Vec<RunOutput>>, CliError> {
     let scenarios = paths
         .iter()
-        .map(|p| load(p))
+        .map(|p| load_set(p, &sim.set).map(|l| l.scenario))
         .collect::<Result<Vec<_>, _>>()?;
     let first_reps = scenarios.first().map(|s| s.run.replications);
     for (p, sc) in paths.iter().zip(&scenarios) {

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 
 use super::args::SimFlags;
 use super::sweep::map_err;
-use super::{CliError, load};
+use super::{CliError, load_set};
 use crate::io::write_atomic;
 use crate::optimize::rewrite_staffing;
 use crate::optimize::shifts::{self, ShiftRules};
@@ -69,7 +69,8 @@ pub struct StaffArgs {
 }
 
 pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
-    let sc = load(&a.scenario)?;
+    let loaded = load_set(&a.scenario, &a.sim.set)?;
+    let sc = &loaded.scenario;
     if !(a.mip_gap.is_finite() && a.mip_gap >= 0.0) {
         return Err(CliError::input(format!(
             "--mip-gap {}: must be >= 0",
@@ -101,7 +102,7 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
         threads: a.sim.threads,
         max_iterations: a.max_iterations,
     };
-    let r = staff::run(&sc, &opts).map_err(map_err)?;
+    let r = staff::run(sc, &opts).map_err(map_err)?;
     let plan = if a.shifts {
         let mut rules = ShiftRules {
             mip_gap: a.mip_gap,
@@ -122,8 +123,15 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
     };
     let staffed = plan.as_ref().map_or(&r.staffed, |p| &p.staffed);
     if let Some(out) = &a.out {
-        let text = std::fs::read_to_string(&a.scenario)
-            .map_err(|e| CliError::input(format!("{}: cannot read: {e}", a.scenario.display())))?;
+        // An overlay or a --set is written out whole: the resolved scenario
+        // with the new staffing, runnable on its own.
+        let text = if loaded.is_resolved() {
+            loaded.resolved_toml()
+        } else {
+            std::fs::read_to_string(&a.scenario).map_err(|e| {
+                CliError::input(format!("{}: cannot read: {e}", a.scenario.display()))
+            })?
+        };
         let note = format!(
             "staffing written by ccsim {} staff{} (seed {}, {} replications, confidence {})",
             env!("CARGO_PKG_VERSION"),
@@ -153,7 +161,7 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
     }
     match a.format {
         StaffFormat::Table => {
-            let mut text = report::staffing::staff_table(&r);
+            let mut text = sc.provenance.lines() + &report::staffing::staff_table(&r);
             if let Some(p) = &plan {
                 text.push_str(&report::staffing::shift_table(p));
             }
@@ -161,6 +169,7 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
         }
         StaffFormat::Json => {
             let mut v = serde_json::to_value(&r).map_err(|e| CliError::internal(e.to_string()))?;
+            sc.provenance.record(&mut v);
             if let Some(p) = &plan {
                 v["shift_plan"] =
                     serde_json::to_value(p).map_err(|e| CliError::internal(e.to_string()))?;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::args::SimFlags;
-use super::{CliError, Format, load};
+use super::{CliError, Format, load_set};
 use crate::experiment;
 use crate::optimize::OptimizeError;
 use crate::optimize::sweep::{self, SweepOptions};
@@ -60,7 +60,7 @@ pub(super) fn map_err(e: OptimizeError) -> CliError {
 }
 
 pub(super) fn cmd_sweep(a: SweepArgs, src: &super::shard::Source) -> Result<(), CliError> {
-    let sc = load(&a.scenario)?;
+    let sc = load_set(&a.scenario, &a.sim.set)?.scenario;
     let levels = match (&a.agents, &a.scale) {
         (Some(s), _) => sweep::parse_agents(s),
         (None, Some(s)) => sweep::parse_scale(s),
@@ -100,10 +100,15 @@ pub(super) fn cmd_sweep(a: SweepArgs, src: &super::shard::Source) -> Result<(), 
     else {
         return Ok(());
     };
-    let json = || serde_json::to_string_pretty(&r).map_err(|e| CliError::internal(e.to_string()));
+    let json = || {
+        let mut v = serde_json::to_value(&r).map_err(|e| CliError::internal(e.to_string()))?;
+        sc.provenance.record(&mut v);
+        serde_json::to_string_pretty(&v).map_err(|e| CliError::internal(e.to_string()))
+    };
     let csv = || report::staffing::sweep_csv(&r).map_err(|e| CliError::internal(e.to_string()));
+    let table = || sc.provenance.lines() + &report::staffing::sweep_table(&r);
     let text = match a.format {
-        Format::Table => report::staffing::sweep_table(&r),
+        Format::Table => table(),
         Format::Json => json()? + "\n",
         Format::Csv => csv()?,
     };
@@ -113,7 +118,7 @@ pub(super) fn cmd_sweep(a: SweepArgs, src: &super::shard::Source) -> Result<(), 
             &[
                 ("sweep.json", json()? + "\n"),
                 ("sweep.csv", csv()?),
-                ("sweep.txt", report::staffing::sweep_table(&r)),
+                ("sweep.txt", table()),
             ],
         )?;
         eprintln!("wrote {}/sweep.json, sweep.csv, sweep.txt", dir.display());

@@ -15,6 +15,12 @@ pub fn render(s: &Summary, intervals: bool) -> String {
         "ccsim {} | scenario {} | {} replications, seed {} | {} day(s) from {}, {}-minute intervals",
         s.ccsim_version, s.scenario, s.replications, s.seed, h.days, h.start, h.interval_minutes
     );
+    for f in &s.extends {
+        let _ = writeln!(o, "extends {f}");
+    }
+    for x in &s.set {
+        let _ = writeln!(o, "--set {x}");
+    }
     let _ = writeln!(
         o,
         "Values are means over replications ± half-width of the 95% confidence interval."

@@ -5,6 +5,9 @@ use std::fmt;
 /// One problem found in a scenario file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
+    /// The file (or `--set PATH=VALUE`) where the value was written, when it
+    /// is not the scenario's own file: a base the scenario extends.
+    pub file: Option<String>,
     /// 1-based line of the offending value, when it could be located.
     pub line: Option<usize>,
     /// Field path, e.g. `call_type[0].arrivals.per_hour`.
@@ -21,6 +24,18 @@ impl fmt::Display for Issue {
             write!(f, "{}: {}", self.path, self.message)
         } else {
             write!(f, "{} = {}: {}", self.path, self.value, self.message)
+        }
+    }
+}
+
+impl Issue {
+    /// `file:line: path = value: message`, with the file where the value
+    /// was written (`file` when the issue does not name another).
+    pub fn located(&self, file: &str) -> String {
+        let file = self.file.as_deref().unwrap_or(file);
+        match self.line {
+            Some(line) => format!("{file}:{line}: {self}"),
+            None => format!("{file}: {self}"),
         }
     }
 }
@@ -66,10 +81,7 @@ fn format_issues(file: &str, issues: &[Issue]) -> String {
         if i > 0 {
             out.push('\n');
         }
-        match issue.line {
-            Some(line) => out.push_str(&format!("{file}:{line}: {issue}")),
-            None => out.push_str(&format!("{file}: {issue}")),
-        }
+        out.push_str(&issue.located(file));
     }
     out
 }

@@ -6,9 +6,16 @@
 //! and wrong types with their line and column. [`validate`] then checks every
 //! value, resolves names to indices and reports all problems at once, each
 //! with the file, line, field path and value.
+//!
+//! A file may `extends` another and give only what changes; [`overlay`]
+//! merges the chain and the `--set PATH=VALUE` changes as TOML values first,
+//! keeping where each value was written so that errors name that file and
+//! line. Validation also returns warnings about likely mistakes
+//! ([`Loaded::warnings`]).
 
 pub mod error;
 mod locate;
+pub mod overlay;
 pub mod raw;
 pub mod validate;
 
@@ -440,6 +447,89 @@ pub struct Scenario {
     pub routing: Routing,
     /// Application outages.
     pub outages: Vec<Outage>,
+    /// The files and `--set` changes it was made from.
+    pub provenance: Provenance,
+}
+
+/// What a scenario was made from, beyond its own file: recorded in results.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// The files it extends, nearest base first (empty for a file on its own).
+    pub extends: Vec<String>,
+    /// The `--set PATH=VALUE` changes, in the order applied.
+    pub set: Vec<String>,
+}
+
+impl Provenance {
+    /// Adds `extends` and `set` to a JSON result object when not empty.
+    pub fn record(&self, v: &mut serde_json::Value) {
+        if let Some(o) = v.as_object_mut() {
+            if !self.extends.is_empty() {
+                o.insert("extends".into(), serde_json::json!(self.extends));
+            }
+            if !self.set.is_empty() {
+                o.insert("set".into(), serde_json::json!(self.set));
+            }
+        }
+    }
+
+    /// The same as text lines, for table outputs.
+    pub fn lines(&self) -> String {
+        let mut out = String::new();
+        for f in &self.extends {
+            out.push_str(&format!("extends {f}\n"));
+        }
+        for s in &self.set {
+            out.push_str(&format!("--set {s}\n"));
+        }
+        out
+    }
+}
+
+/// A scenario as loaded by [`Scenario::load_with`]: validated, with the
+/// warnings about likely mistakes and the resolved text.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The validated scenario.
+    pub scenario: Scenario,
+    /// Likely mistakes, each `file:line: field = value: message`.
+    pub warnings: Vec<String>,
+    source: Source,
+}
+
+#[derive(Debug, Clone)]
+enum Source {
+    /// A file on its own: its text.
+    Text(String),
+    /// An overlay or `--set`: the merged value.
+    Merged(toml::Table),
+}
+
+impl Loaded {
+    /// True when the scenario is not a file on its own: it extends another
+    /// or has `--set` changes.
+    pub fn is_resolved(&self) -> bool {
+        matches!(self.source, Source::Merged(_))
+    }
+
+    /// The full scenario as one TOML file (overlays merged, `--set`
+    /// applied): what `ccsim check --resolved` prints. A file on its own is
+    /// printed as written.
+    pub fn resolved_toml(&self) -> String {
+        match &self.source {
+            Source::Text(t) => t.clone(),
+            Source::Merged(v) => {
+                let mut v = v.clone();
+                if !v.contains_key("name") {
+                    v.insert(
+                        "name".into(),
+                        toml::Value::String(self.scenario.name.clone()),
+                    );
+                }
+                overlay::to_toml(&v)
+            }
+        }
+    }
 }
 
 /// Which group an arriving call goes to when several have an idle agent.
@@ -511,45 +601,77 @@ pub struct Window {
 }
 
 impl Scenario {
-    /// Reads and validates a scenario file.
+    /// Reads and validates a scenario file, with the files it extends.
     ///
     /// # Errors
     /// [`ScenarioError`] naming the file: unreadable, TOML error with line and
-    /// column, or every invalid value with its line, field path and value.
+    /// column, or every invalid value with its file, line, field path and value.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io {
-            file: file.clone(),
-            source,
-        })?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            // The line and column of the first byte that is not UTF-8.
-            let at = e.utf8_error().valid_up_to();
-            let bytes = e.as_bytes();
-            let before = &bytes[..at];
-            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            let column = at
-                - before
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |p| p + 1)
-                + 1;
-            ScenarioError::Parse {
-                file: file.clone(),
-                line,
-                column,
-                path: String::new(),
-                message: format!(
-                    "the file is not UTF-8 text (byte 0x{:02x}); save it as UTF-8",
-                    bytes[at]
-                ),
-            }
-        })?;
+        Self::load_with(path, &[]).map(|l| l.scenario)
+    }
+
+    /// Reads a scenario file, merges the files it extends and the `--set
+    /// PATH=VALUE` changes `sets` (see [`overlay`] for the rules), and
+    /// validates the result.
+    ///
+    /// # Errors
+    /// As [`Scenario::load`]; a bad `--set` is named with its value.
+    pub fn load_with(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "scenario".into());
-        Self::from_toml(&text, &file, &stem)
+        let mut chain = overlay::read_chain(path)?;
+        if chain.files.len() == 1 && sets.is_empty() {
+            let (file, text, _) = chain.files.pop().expect("one file");
+            let raw = validate::parse(&text, &file)?;
+            let loc = validate::Loc::Text(locate::Locator::new(&text));
+            let (scenario, warnings) = validate::validate_at(&raw, loc, &file, &stem)?;
+            let warnings = warnings.iter().map(|w| w.located(&file)).collect();
+            return Ok(Loaded {
+                scenario,
+                warnings,
+                source: Source::Text(text),
+            });
+        }
+        let file = chain.files.last().map(|f| f.0.clone()).unwrap_or_default();
+        let extends: Vec<String> = chain.files[..chain.files.len() - 1]
+            .iter()
+            .rev()
+            .map(|f| f.0.clone())
+            .collect();
+        let merged = overlay::merge(chain, sets)?;
+        let loc = overlay::MergedLocator::new(&merged);
+        let raw: raw::RawScenario = serde_path_to_error::deserialize(toml::Value::Table(
+            merged.value.clone(),
+        ))
+        .map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            let (at, line) = loc.find(&path);
+            ScenarioError::Invalid {
+                file: file.clone(),
+                issues: vec![Issue {
+                    file: at,
+                    line,
+                    path,
+                    value: String::new(),
+                    message: e.into_inner().message().trim().to_string(),
+                }],
+            }
+        })?;
+        let (mut scenario, warnings) =
+            validate::validate_at(&raw, validate::Loc::Merged(loc), &file, &stem)?;
+        scenario.provenance = Provenance {
+            extends,
+            set: sets.to_vec(),
+        };
+        let warnings = warnings.iter().map(|w| w.located(&file)).collect();
+        Ok(Loaded {
+            scenario,
+            warnings,
+            source: Source::Merged(merged.value),
+        })
     }
 
     /// Parses and validates scenario text; `file` names it in errors and

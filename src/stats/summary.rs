@@ -390,6 +390,8 @@ impl SummaryBuilder {
             replications: self.unfinished.n(),
             seed: sc.run.seed,
             ccsim_version: env!("CARGO_PKG_VERSION"),
+            extends: sc.provenance.extends.clone(),
+            set: sc.provenance.set.clone(),
             horizon: HorizonInfo {
                 start: sc.horizon.start.to_string(),
                 days: sc.horizon.days,
@@ -758,6 +760,12 @@ pub struct Summary {
     pub seed: u64,
     /// ccsim version that produced it.
     pub ccsim_version: &'static str,
+    /// Files the scenario extends, nearest base first (an overlay).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extends: Vec<String>,
+    /// One-off changes from `--set PATH=VALUE`, in the order applied.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub set: Vec<String>,
     /// Simulated period.
     pub horizon: HorizonInfo,
     /// Definitions of the figures.

@@ -12,12 +12,14 @@ mod calendar;
 mod call_types;
 mod outages;
 mod services;
+mod warnings;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 
 use super::error::{Issue, ScenarioError, line_col};
 use super::locate::Locator;
+use super::overlay::MergedLocator;
 use super::raw::{NumOrList, PerWeekday, RawScenario};
 use super::{Horizon, Outage, Scenario, Service};
 use crate::calendar::{Date, parse_clock, parse_weekday_set};
@@ -65,18 +67,7 @@ pub fn parse(text: &str, file: &str) -> Result<RawScenario, ScenarioError> {
             message,
         }
     };
-    let de = toml::Deserializer::parse(text).map_err(|e| {
-        let mut message = e.message().trim().to_string();
-        // toml says "duplicate key" without the key: name it from the span.
-        if message.starts_with("duplicate key")
-            && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
-            && !key.is_empty()
-            && !message.contains(key)
-        {
-            message = format!("duplicate key `{key}`");
-        }
-        to_err(e.span(), String::new(), message)
-    })?;
+    let de = toml::Deserializer::parse(text).map_err(|e| syntax_error(text, file, &e))?;
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
@@ -89,19 +80,73 @@ pub fn parse(text: &str, file: &str) -> Result<RawScenario, ScenarioError> {
     })
 }
 
+/// A TOML syntax error with its line and column.
+pub(crate) fn syntax_error(text: &str, file: &str, e: &toml::de::Error) -> ScenarioError {
+    let mut message = e.message().trim().to_string();
+    // toml says "duplicate key" without the key: name it from the span.
+    if message.starts_with("duplicate key")
+        && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
+        && !key.is_empty()
+        && !message.contains(key)
+    {
+        message = format!("duplicate key `{key}`");
+    }
+    let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+    ScenarioError::Parse {
+        file: file.to_string(),
+        line,
+        column,
+        path: String::new(),
+        message,
+    }
+}
+
+/// Where the values of a scenario were written: one file's text, or the
+/// files and `--set`s of an overlay.
+pub(crate) enum Loc<'a> {
+    /// A file on its own.
+    Text(Locator<'a>),
+    /// A merged overlay.
+    Merged(MergedLocator<'a>),
+}
+
+impl Loc<'_> {
+    /// The file (`None`: the scenario's own) and line of a field path.
+    pub(crate) fn find(&self, path: &str) -> (Option<String>, Option<usize>) {
+        match self {
+            Loc::Text(l) => (None, l.line(path)),
+            Loc::Merged(m) => m.find(path),
+        }
+    }
+}
+
 pub(super) struct Validator<'a> {
-    loc: Locator<'a>,
+    loc: Loc<'a>,
     issues: Vec<Issue>,
+    warnings: Vec<Issue>,
 }
 
 impl Validator<'_> {
-    pub(super) fn err(&mut self, path: &str, value: impl Display, message: impl Into<String>) {
-        self.issues.push(Issue {
-            line: self.loc.line(path),
+    fn issue(&self, path: &str, value: impl Display, message: impl Into<String>) -> Issue {
+        let (file, line) = self.loc.find(path);
+        Issue {
+            file,
+            line,
             path: path.to_string(),
             value: value.to_string(),
             message: message.into(),
-        });
+        }
+    }
+
+    pub(super) fn err(&mut self, path: &str, value: impl Display, message: impl Into<String>) {
+        let i = self.issue(path, value, message);
+        self.issues.push(i);
+    }
+
+    /// A likely mistake: the scenario runs, but the planner should look.
+    pub(super) fn warn(&mut self, path: &str, value: impl Display, message: impl Into<String>) {
+        let i = self.issue(path, value, message);
+        self.warnings.push(i);
     }
 
     /// A finite number in `[min, max]`.
@@ -243,9 +288,24 @@ pub fn validate(
     file: &str,
     default_name: &str,
 ) -> Result<Scenario, ScenarioError> {
+    validate_at(raw, Loc::Text(Locator::new(text)), file, default_name).map(|(sc, _)| sc)
+}
+
+/// Validates a parsed scenario whose values were written where `loc`
+/// says; returns it with its warnings (likely mistakes, see [`warnings`]).
+///
+/// # Errors
+/// [`ScenarioError::Invalid`] listing every problem.
+pub(crate) fn validate_at(
+    raw: &RawScenario,
+    loc: Loc<'_>,
+    file: &str,
+    default_name: &str,
+) -> Result<(Scenario, Vec<Issue>), ScenarioError> {
     let mut v = Validator {
-        loc: Locator::new(text),
+        loc,
         issues: Vec::new(),
+        warnings: Vec::new(),
     };
     let horizon = validate_horizon(&mut v, raw);
     let run = validate_run(&mut v, raw);
@@ -372,7 +432,7 @@ pub fn validate(
     let (Some(horizon), Some(run)) = (horizon, run) else {
         unreachable!("horizon and run are valid when no issue was found")
     };
-    Ok(Scenario {
+    let sc = Scenario {
         name: raw.name.clone().unwrap_or_else(|| default_name.to_string()),
         description: raw.description.clone(),
         horizon,
@@ -383,7 +443,10 @@ pub fn validate(
         windows,
         routing,
         outages,
-    })
+        provenance: super::Provenance::default(),
+    };
+    warnings::check(&mut v, raw, &sc);
+    Ok((sc, v.warnings))
 }
 
 pub(super) fn names<'a>(it: impl Iterator<Item = &'a String>) -> String {
