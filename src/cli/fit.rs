@@ -33,9 +33,25 @@ pub struct FitArgs {
     /// A call within this many seconds after the same caller abandoned is a redial.
     #[arg(long, default_value_t = 3600.0)]
     pub redial_window: f64,
+    /// Accept `answered` up to this long before `arrival` (clocks of two
+    /// systems): `5s`, `2.5` (seconds). The wait counts as 0; rows are counted.
+    #[arg(long, default_value = "0s", value_parser = parse_seconds)]
+    pub clock_tolerance: f64,
+    /// Opening hours, e.g. `mon-fri=07:00-24:00,sat=08:00-14:00` (weekdays
+    /// not named are closed). Default: from the log, trimmed to --open-share.
+    #[arg(long)]
+    pub open: Option<String>,
+    /// Without --open: the opening found in the log holds this share of each
+    /// call type's calls (stray calls at the edges are left out, reported).
+    #[arg(long, default_value_t = 0.995)]
+    pub open_share: f64,
     /// Simulate the fitted scenario and compare with the log.
     #[arg(long)]
     pub backtest: bool,
+    /// With --backtest: write the per-interval bands (backtest.csv) and a
+    /// plot per call type (backtest-NAME.png/.svg) to this folder.
+    #[arg(long)]
+    pub backtest_dir: Option<PathBuf>,
     /// Replications of the back-test.
     #[arg(long, short = 'r', default_value_t = 30, value_parser = super::args::parse_replications)]
     pub replications: u32,
@@ -48,6 +64,17 @@ pub struct FitArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// Parses a duration in seconds: `5`, `5s`, `2.5s` (>= 0, at most a day).
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let t = t.strip_suffix('s').unwrap_or(t);
+    t.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && (0.0..=86_400.0).contains(x))
+        .ok_or_else(|| format!("`{s}`: not a duration like 5s (0 to 86400 seconds)"))
 }
 
 fn map(e: FitError) -> CliError {
@@ -81,15 +108,44 @@ pub fn cmd_fit(a: FitArgs) -> Result<(), CliError> {
             a.redial_window
         )));
     }
+    if !(a.open_share > 0.0 && a.open_share <= 1.0) {
+        return Err(CliError::input(format!(
+            "--open-share {}: must be a share in (0, 1], e.g. 0.995",
+            a.open_share
+        )));
+    }
+    let open = match &a.open {
+        Some(spec) => Some(
+            fit::parse_open(spec, a.interval_minutes * 60)
+                .map_err(|e| CliError::input(format!("--open {spec}: {e}")))?,
+        ),
+        None => None,
+    };
+    if a.backtest_dir.is_some() && !a.backtest {
+        return Err(CliError::input(
+            "--backtest-dir needs --backtest".to_string(),
+        ));
+    }
     let opts = FitOptions {
         interval_s: a.interval_minutes * 60,
         skip_bad: a.skip_bad,
         threshold_s: a.threshold,
         redial_window_s: a.redial_window,
+        clock_tolerance_s: a.clock_tolerance,
+        open,
+        open_share: a.open_share,
     };
     let res = fit::fit(&a.calls, a.staffing.as_deref(), &opts).map_err(map)?;
     for l in res.rows.lines(&res.calls_file) {
         eprintln!("warning: {l}");
+    }
+    for ct in res.call_types.iter().filter(|c| c.outside_open > 0) {
+        eprintln!(
+            "warning: call type {}: {} offered call(s) ({:.2}%) outside the opening hours, left out of the volumes (see --open, --open-share)",
+            ct.name,
+            ct.outside_open,
+            100.0 * ct.outside_open as f64 / f64::from(ct.totals.offered.max(1))
+        );
     }
     let name = a
         .out
@@ -125,6 +181,42 @@ pub fn cmd_fit(a: FitArgs) -> Result<(), CliError> {
         };
         let out = run_with_progress(&sc, &ro, a.quiet)?;
         super::output::emit(&fit::backtest_report(&res, &out.summary))?;
+        if let Some(dir) = &a.backtest_dir {
+            write_backtest_dir(dir, &res, &out.summary)?;
+        }
     }
+    Ok(())
+}
+
+/// Writes `backtest.csv` and one plot per call type into `dir`.
+fn write_backtest_dir(
+    dir: &std::path::Path,
+    res: &fit::FitResult,
+    summary: &crate::stats::Summary,
+) -> Result<(), CliError> {
+    use crate::report::backtest_plot::backtest_plot;
+    use crate::report::plot::save;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError::input(format!("--backtest-dir {}: {e}", dir.display())))?;
+    let tests = fit::backtest::judge(res, summary);
+    let csv = dir.join("backtest.csv");
+    write_atomic(&csv, fit::backtest::bands_csv(&tests).as_bytes())
+        .map_err(|e| CliError::input(format!("cannot write {}: {e}", csv.display())))?;
+    for (i, t) in tests.iter().enumerate() {
+        let plot = backtest_plot(t, res.options.interval_s, summary.seed, summary.replications);
+        let stem: String = t
+            .name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+            .collect();
+        save(&plot, &dir.join(format!("backtest-{}-{stem}", i + 1)))
+            .map_err(|e| CliError::input(e.to_string()))?;
+    }
+    eprintln!(
+        "wrote {} and {} back-test plot(s) in {}",
+        csv.display(),
+        tests.len(),
+        dir.display()
+    );
     Ok(())
 }

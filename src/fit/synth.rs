@@ -80,7 +80,7 @@ pub fn staffing_csv(sc: &Scenario) -> String {
     s
 }
 
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

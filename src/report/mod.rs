@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod csv;
 pub mod document;
+pub mod backtest_plot;
 pub mod plot;
 pub mod staffing;
 pub mod table;
