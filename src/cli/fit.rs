@@ -14,7 +14,13 @@ use crate::scenario::Scenario;
 #[derive(Debug, Args)]
 pub struct FitArgs {
     /// Call log (CSV; see docs/fit.md for the columns).
-    pub calls: PathBuf,
+    #[arg(required_unless_present = "intervals", conflicts_with = "intervals")]
+    pub calls: Option<PathBuf>,
+    /// Interval report instead of a call log (CSV: per interval and queue
+    /// offered, answered, abandoned, answered within, AHT, ASA, optionally
+    /// ATA, aht_cv and agents; see docs/fit.md).
+    #[arg(long)]
+    pub intervals: Option<PathBuf>,
     /// Staffing table (CSV: date, interval_start, group, agents).
     #[arg(long)]
     pub staffing: Option<PathBuf>,
@@ -45,6 +51,11 @@ pub struct FitArgs {
     /// call type's calls (stray calls at the edges are left out, reported).
     #[arg(long, default_value_t = 0.995)]
     pub open_share: f64,
+    /// Find by simulation the share of the logged agents (--staffing) not
+    /// available (shrinkage) that reproduces the observed service level and
+    /// abandonment; written into the fitted scenario with its 95% interval.
+    #[arg(long)]
+    pub calibrate_availability: bool,
     /// Simulate the fitted scenario and compare with the log.
     #[arg(long)]
     pub backtest: bool,
@@ -135,7 +146,25 @@ pub fn cmd_fit(a: FitArgs) -> Result<(), CliError> {
         open,
         open_share: a.open_share,
     };
-    let res = fit::fit(&a.calls, a.staffing.as_deref(), &opts).map_err(map)?;
+    if a.intervals.is_some() && (a.staffing.is_some() || a.skip_bad || a.clock_tolerance > 0.0) {
+        return Err(CliError::input(
+            "--intervals: the report gives its own agents column; --staffing, --skip-bad and --clock-tolerance are for call logs".to_string(),
+        ));
+    }
+    let mut res = match (&a.intervals, &a.calls) {
+        (Some(p), _) => fit::intervals::fit_intervals(p, &opts).map_err(map)?,
+        (None, Some(p)) => fit::fit(p, a.staffing.as_deref(), &opts).map_err(map)?,
+        (None, None) => {
+            return Err(CliError::input(
+                "give a call log or --intervals REPORT".to_string(),
+            ));
+        }
+    };
+    if a.calibrate_availability && res.staffing_file.is_none() {
+        return Err(CliError::input(
+            "--calibrate-availability needs the agents logged in: give --staffing (or an `agents` column in the interval report); without them the staffing is an assumption and there is nothing to calibrate".to_string(),
+        ));
+    }
     for l in res.rows.lines(&res.calls_file) {
         eprintln!("warning: {l}");
     }
@@ -152,13 +181,32 @@ pub fn cmd_fit(a: FitArgs) -> Result<(), CliError> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "fitted".into());
-    let text = res.scenario_toml(&name);
     let out_name = a.out.display().to_string();
-    let sc = Scenario::from_toml(&text, &out_name, &name).map_err(|e| {
-        CliError::internal(format!(
-            "the fitted scenario does not validate (please report): {e}"
-        ))
-    })?;
+    let validate = |text: &str| {
+        Scenario::from_toml(text, &out_name, &name).map_err(|e| {
+            CliError::internal(format!(
+                "the fitted scenario does not validate (please report): {e}"
+            ))
+        })
+    };
+    let mut text = res.scenario_toml(&name);
+    let mut sc = validate(&text)?;
+    if a.calibrate_availability {
+        let av = calibrate_availability(&res, &sc, &a)?;
+        eprintln!(
+            "availability: {:.1}% of the logged agents unavailable (95% interval {:.1}% to {:.1}%); simulated service level {:.1}% vs {:.1}% observed, abandoned {:.1}% vs {:.1}%",
+            100.0 * av.shrinkage,
+            100.0 * av.lo,
+            100.0 * av.hi,
+            100.0 * av.simulated.0,
+            100.0 * av.observed.0,
+            100.0 * av.simulated.1,
+            100.0 * av.observed.1
+        );
+        res.availability = Some(av);
+        text = res.scenario_toml(&name);
+        sc = validate(&text)?;
+    }
     write_atomic(&a.out, text.as_bytes())
         .map_err(|e| CliError::input(format!("cannot write the fitted scenario: {e}")))?;
     eprintln!(
@@ -168,7 +216,7 @@ pub fn cmd_fit(a: FitArgs) -> Result<(), CliError> {
         sc.horizon.days,
         sc.horizon.start
     );
-    if a.staffing.is_none() {
+    if res.staffing_file.is_none() {
         eprintln!(
             "warning: no --staffing table: agents are an ASSUMPTION (busy agents / 0.85); edit them in {out_name}"
         );
@@ -203,11 +251,22 @@ fn write_backtest_dir(
     write_atomic(&csv, fit::backtest::bands_csv(&tests).as_bytes())
         .map_err(|e| CliError::input(format!("cannot write {}: {e}", csv.display())))?;
     for (i, t) in tests.iter().enumerate() {
-        let plot = backtest_plot(t, res.options.interval_s, summary.seed, summary.replications);
+        let plot = backtest_plot(
+            t,
+            res.options.interval_s,
+            summary.seed,
+            summary.replications,
+        );
         let stem: String = t
             .name
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         save(&plot, &dir.join(format!("backtest-{}-{stem}", i + 1)))
             .map_err(|e| CliError::input(e.to_string()))?;
@@ -219,4 +278,69 @@ fn write_backtest_dir(
         dir.display()
     );
     Ok(())
+}
+
+/// Simulated service level and abandonment over all call types (weighted by
+/// simulated offered calls).
+fn overall_rates(summary: &crate::stats::Summary) -> (f64, f64) {
+    use crate::stats::Kpi;
+    let (mut off, mut sl, mut ab) = (0.0, 0.0, 0.0);
+    for e in &summary.call_types {
+        let o = e.kpis.get(Kpi::Offered).map_or(0.0, |x| x.mean);
+        if o > 0.0 {
+            off += o;
+            sl += o * e.kpis.get(Kpi::ServiceLevel).map_or(0.0, |x| x.mean);
+            ab += o * e.kpis.get(Kpi::AbandonRate).map_or(0.0, |x| x.mean);
+        }
+    }
+    if off > 0.0 {
+        (sl / off, ab / off)
+    } else {
+        (f64::NAN, f64::NAN)
+    }
+}
+
+/// `--calibrate-availability`: bisection on every group's shrinkage with
+/// the back-test's replications and seed (the same seed for every value).
+fn calibrate_availability(
+    res: &fit::FitResult,
+    sc: &Scenario,
+    a: &FitArgs,
+) -> Result<fit::calibrate::Availability, CliError> {
+    let (observed, se) = fit::calibrate::observed_rates(res);
+    let ro = RunOptions {
+        replications: Some(a.replications),
+        seed: Some(a.seed),
+        threads: a.threads,
+    };
+    let mut err = None;
+    let mut simulate = |s: f64| {
+        let mut c = sc.clone();
+        for g in &mut c.groups {
+            g.shrinkage = s;
+        }
+        match crate::experiment::run(&c, &ro, None) {
+            Ok(out) => overall_rates(&out.summary),
+            Err(e) => {
+                err.get_or_insert(e);
+                (f64::NAN, f64::NAN)
+            }
+        }
+    };
+    let (shrinkage, lo, hi, evaluations) = fit::calibrate::calibrate(observed, se, &mut simulate);
+    let simulated = simulate(shrinkage);
+    if let Some(e) = err {
+        return Err(CliError::internal(e.to_string()));
+    }
+    Ok(fit::calibrate::Availability {
+        shrinkage,
+        lo,
+        hi,
+        observed,
+        se,
+        simulated,
+        evaluations: evaluations + 1,
+        replications: a.replications,
+        seed: a.seed,
+    })
 }

@@ -216,8 +216,8 @@ impl RowError {
 
 /// Column positions of a CSV found by header name.
 #[derive(Debug, Clone)]
-struct Columns {
-    names: Vec<String>,
+pub(super) struct Columns {
+    pub(super) names: Vec<String>,
     map: HashMap<String, usize>,
 }
 
@@ -245,10 +245,10 @@ impl Columns {
         }
         Ok(Columns { names, map })
     }
-    fn find(&self, aliases: &[&str]) -> Option<usize> {
+    pub(super) fn find(&self, aliases: &[&str]) -> Option<usize> {
         aliases.iter().find_map(|a| self.map.get(*a).copied())
     }
-    fn label(&self, i: usize) -> String {
+    pub(super) fn label(&self, i: usize) -> String {
         format!("`{}` ({})", self.names[i].escape_debug(), i + 1)
     }
 }
@@ -268,9 +268,9 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 /// record's byte offset into its line. Offsets are dropped once a record
 /// past them was numbered, so the queue holds only the breaks of the bytes
 /// read ahead (the csv reader's buffer).
-struct TextGuard<R> {
+pub(super) struct TextGuard<R> {
     inner: R,
-    line: u64,
+    pub(super) line: u64,
     line_len: usize,
     /// Bytes read so far.
     pos: u64,
@@ -348,9 +348,9 @@ impl<R: Read> Read for TextGuard<R> {
     }
 }
 
-type CsvReader = csv::Reader<TextGuard<BufReader<File>>>;
+pub(super) type CsvReader = csv::Reader<TextGuard<BufReader<File>>>;
 
-fn open_csv(path: &Path) -> Result<CsvReader, FitError> {
+pub(super) fn open_csv(path: &Path) -> Result<CsvReader, FitError> {
     let file = path.display().to_string();
     let f = File::open(path).map_err(|e| FitError::Input(format!("{file}: cannot read: {e}")))?;
     if f.metadata().is_ok_and(|m| m.is_dir()) {
@@ -365,12 +365,12 @@ fn open_csv(path: &Path) -> Result<CsvReader, FitError> {
 }
 
 /// The line of the record just read (right with CRLF and mixed line ends).
-fn record_line(rdr: &mut CsvReader, rec: &csv::StringRecord) -> u64 {
+pub(super) fn record_line(rdr: &mut CsvReader, rec: &csv::StringRecord) -> u64 {
     let byte = rec.position().map_or(0, csv::Position::byte);
     rdr.get_mut().line_at(byte)
 }
 
-fn header(rdr: &mut CsvReader, file: &str) -> Result<Columns, FitError> {
+pub(super) fn header(rdr: &mut CsvReader, file: &str) -> Result<Columns, FitError> {
     let h = rdr
         .headers()
         .map_err(|e| FitError::Input(format!("{file}:1: cannot read the header: {e}")))?;

@@ -11,7 +11,9 @@
 //! standard error and sample size.
 
 pub mod backtest;
+pub mod calibrate;
 pub mod estimate;
+pub mod intervals;
 pub mod km;
 pub mod log;
 mod render;
@@ -227,6 +229,11 @@ pub struct CallTypeFit {
     pub patience: PatienceEstimate,
     /// Redials, when the log has caller ids.
     pub redials: Option<Redials>,
+    /// Handling from an interval report: mean, cv and how they were found
+    /// (the distribution is an assumption without a cv column).
+    pub handling_assumed: Option<(f64, f64, String)>,
+    /// How the patience was estimated when not from per-call waits.
+    pub patience_note: Option<String>,
     /// Observed counts per date and interval.
     pub observed: BTreeMap<Date, Vec<IntervalObs>>,
 }
@@ -355,12 +362,32 @@ pub struct FitResult {
     pub call_types: Vec<CallTypeFit>,
     /// Agent groups.
     pub groups: Vec<GroupFit>,
+    /// Availability calibrated by simulation (`--calibrate-availability`):
+    /// written as every group's `shrinkage`.
+    pub availability: Option<calibrate::Availability>,
 }
 
 impl FitResult {
     /// Intervals per day.
     pub fn intervals_per_day(&self) -> usize {
         (86_400 / self.options.interval_s) as usize
+    }
+}
+
+impl TypeAcc {
+    fn new(name: &str) -> TypeAcc {
+        TypeAcc {
+            name: name.to_string(),
+            observed: BTreeMap::new(),
+            closed: 0,
+            ivr: 0,
+            handling: DurationStats::default(),
+            waits: CensoredHist::new(0.1),
+            groups: HashMap::new(),
+            abandoned_with_id: 0,
+            redialed: 0,
+            redial_delay_sum: 0.0,
+        }
     }
 }
 
@@ -464,18 +491,7 @@ pub fn fit(
             Some(&i) => i,
             None => {
                 type_idx.insert(row.call_type.to_string(), types.len());
-                types.push(TypeAcc {
-                    name: row.call_type.to_string(),
-                    observed: BTreeMap::new(),
-                    closed: 0,
-                    ivr: 0,
-                    handling: DurationStats::default(),
-                    waits: CensoredHist::new(0.1),
-                    groups: HashMap::new(),
-                    abandoned_with_id: 0,
-                    redialed: 0,
-                    redial_delay_sum: 0.0,
-                });
+                types.push(TypeAcc::new(row.call_type));
                 types.len() - 1
             }
         };
@@ -600,6 +616,7 @@ pub fn fit(
         days,
         call_types,
         groups,
+        availability: None,
     })
 }
 
@@ -740,6 +757,8 @@ fn finish_type(
             },
         }),
         observed: t.observed.clone(),
+        handling_assumed: None,
+        patience_note: None,
     }
 }
 
@@ -775,7 +794,11 @@ pub fn trim_open(all: &[Vec<u64>; 7], share: f64, isz: u32) -> [Option<(u32, u32
         }
         used += c;
         range[w] = range[w].and_then(|(a, b)| {
-            let (a, b) = if left { (a + 1, b) } else { (a, b.wrapping_sub(1)) };
+            let (a, b) = if left {
+                (a + 1, b)
+            } else {
+                (a, b.wrapping_sub(1))
+            };
             (b != usize::MAX && a <= b).then_some((a, b))
         });
     }
@@ -1050,8 +1073,12 @@ pub fn parse_open(spec: &str, interval_s: u32) -> Result<[Option<(u32, u32)>; 7]
         pending.push(days);
         let set = pending.join(",");
         pending.clear();
-        let mask = parse_weekday_set(&set)
-            .ok_or_else(|| format!("`{}`: not weekdays like mon, mon-fri, sat,sun or all", set.trim()))?;
+        let mask = parse_weekday_set(&set).ok_or_else(|| {
+            format!(
+                "`{}`: not weekdays like mon, mon-fri, sat,sun or all",
+                set.trim()
+            )
+        })?;
         let hours = hours.trim();
         let range = if hours.eq_ignore_ascii_case("closed") {
             None
@@ -1060,7 +1087,9 @@ pub fn parse_open(spec: &str, interval_s: u32) -> Result<[Option<(u32, u32)>; 7]
                 .split_once('-')
                 .and_then(|(a, b)| Some((parse_clock(a)?, parse_clock(b)?)))
                 .filter(|(a, b)| a < b && *b <= 86_400)
-                .ok_or_else(|| format!("`{hours}`: not opening hours like 07:00-24:00 or closed"))?;
+                .ok_or_else(|| {
+                    format!("`{hours}`: not opening hours like 07:00-24:00 or closed")
+                })?;
             if a % interval_s != 0 || b % interval_s != 0 {
                 return Err(format!(
                     "`{hours}`: the hours must fall on the fit's {}-minute intervals",

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use crate::calendar::{Weekday, format_clock};
 use crate::stats::{Kpi, Summary};
 
-use super::km::{median, restricted_mean, survival_at};
 use super::FitResult;
 use super::backtest::{BandCell, judge, verdict};
+use super::km::{median, restricted_mean, survival_at};
 
 fn q(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
@@ -300,6 +300,34 @@ impl FitResult {
                 );
             }
             match ct.chosen_handling() {
+                _ if ct.handling_assumed.is_some() => {
+                    let (mean, cv, note) = ct.handling_assumed.clone().unwrap_or_default();
+                    w(
+                        &mut s,
+                        &format!(
+                            "# Handling time: mean {mean:.2} s = Σ answered x AHT / Σ answered; {note}."
+                        ),
+                    );
+                    let mean = mean.min(crate::scenario::validate::limits::MAX_MEAN_S);
+                    if (cv - 1.0).abs() < 1e-12 {
+                        w(
+                            &mut s,
+                            &format!(
+                                "handling = {{ dist = \"exponential\", mean_s = {} }}",
+                                num(mean)
+                            ),
+                        );
+                    } else {
+                        w(
+                            &mut s,
+                            &format!(
+                                "handling = {{ dist = \"lognormal\", mean_s = {}, cv = {} }}",
+                                num(mean),
+                                num(cv.min(crate::scenario::validate::limits::MAX_CV))
+                            ),
+                        );
+                    }
+                }
                 Some((name, f)) => {
                     w(&mut s, &format!("#   chosen: {name} (higher likelihood)."));
                     let max_cv = crate::scenario::validate::limits::MAX_CV;
@@ -370,14 +398,21 @@ impl FitResult {
                     ),
                 );
             }
+            if let Some(n) = &ct.patience_note {
+                w(&mut s, &format!("#   {n}."));
+            }
             if let Some(e) = p.exponential {
                 w(
                     &mut s,
                     &format!(
-                        "#   exponential MLE (censored): mean {:.2} s (se {}), log-likelihood {:.1}",
+                        "#   exponential MLE (censored): mean {:.2} s (se {}){}",
                         e.mean,
                         fmt_se(e.se_mean),
-                        e.log_lik
+                        if e.log_lik.is_finite() {
+                            format!(", log-likelihood {:.1}", e.log_lik)
+                        } else {
+                            String::new()
+                        }
                     ),
                 );
             }
@@ -496,6 +531,43 @@ impl FitResult {
                 w(
                     &mut s,
                     "# back-test of this file proves nothing about it (give --staffing, and --calibrate-availability).",
+                );
+            }
+            if let Some(av) = &self.availability {
+                w(
+                    &mut s,
+                    &format!(
+                        "# Availability calibrated by simulation (--calibrate-availability; {} simulations of {} replications, seed {}, common random numbers):",
+                        av.evaluations, av.replications, av.seed
+                    ),
+                );
+                w(
+                    &mut s,
+                    &format!(
+                        "#   observed service level {:.1}% (se {:.1}), abandoned {:.1}% (se {:.1}); simulated at this shrinkage {:.1}% and {:.1}%;",
+                        100.0 * av.observed.0,
+                        100.0 * av.se.0,
+                        100.0 * av.observed.1,
+                        100.0 * av.se.1,
+                        100.0 * av.simulated.0,
+                        100.0 * av.simulated.1
+                    ),
+                );
+                w(
+                    &mut s,
+                    &format!(
+                        "#   {:.1}% of the logged agents unavailable, 95% interval {:.1}% to {:.1}%.",
+                        100.0 * av.shrinkage,
+                        100.0 * av.lo,
+                        100.0 * av.hi
+                    ),
+                );
+                w(
+                    &mut s,
+                    &format!(
+                        "shrinkage = {}",
+                        num((av.shrinkage * 1000.0).round() / 1000.0)
+                    ),
                 );
             }
             w(&mut s, "from = \"00:00\"");

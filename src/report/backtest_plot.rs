@@ -39,7 +39,10 @@ pub fn backtest_plot(t: &CallTypeBacktest, interval_s: u32, seed: u64, reps: u32
             d.1.push((f64::from(r.start.secs()) / 3600.0, r.cells[1], r.cells[2]));
         }
     }
-    let sl = t.judged.iter().find(|j| j.kpi == crate::stats::Kpi::ServiceLevel);
+    let sl = t
+        .judged
+        .iter()
+        .find(|j| j.kpi == crate::stats::Kpi::ServiceLevel);
     BacktestPlot {
         title: format!(
             "Back-test of call type {}: observed (dots) vs simulated 95% band of one realisation (seed {seed}, {reps} replications){}",
