@@ -280,67 +280,16 @@ fn write_backtest_dir(
     Ok(())
 }
 
-/// Simulated service level and abandonment over all call types (weighted by
-/// simulated offered calls).
-fn overall_rates(summary: &crate::stats::Summary) -> (f64, f64) {
-    use crate::stats::Kpi;
-    let (mut off, mut sl, mut ab) = (0.0, 0.0, 0.0);
-    for e in &summary.call_types {
-        let o = e.kpis.get(Kpi::Offered).map_or(0.0, |x| x.mean);
-        if o > 0.0 {
-            off += o;
-            sl += o * e.kpis.get(Kpi::ServiceLevel).map_or(0.0, |x| x.mean);
-            ab += o * e.kpis.get(Kpi::AbandonRate).map_or(0.0, |x| x.mean);
-        }
-    }
-    if off > 0.0 {
-        (sl / off, ab / off)
-    } else {
-        (f64::NAN, f64::NAN)
-    }
-}
-
-/// `--calibrate-availability`: bisection on every group's shrinkage with
-/// the back-test's replications and seed (the same seed for every value).
+/// `--calibrate-availability` with the back-test's replications and seed.
 fn calibrate_availability(
     res: &fit::FitResult,
     sc: &Scenario,
     a: &FitArgs,
 ) -> Result<fit::calibrate::Availability, CliError> {
-    let (observed, se) = fit::calibrate::observed_rates(res);
     let ro = RunOptions {
         replications: Some(a.replications),
         seed: Some(a.seed),
         threads: a.threads,
     };
-    let mut err = None;
-    let mut simulate = |s: f64| {
-        let mut c = sc.clone();
-        for g in &mut c.groups {
-            g.shrinkage = s;
-        }
-        match crate::experiment::run(&c, &ro, None) {
-            Ok(out) => overall_rates(&out.summary),
-            Err(e) => {
-                err.get_or_insert(e);
-                (f64::NAN, f64::NAN)
-            }
-        }
-    };
-    let (shrinkage, lo, hi, evaluations) = fit::calibrate::calibrate(observed, se, &mut simulate);
-    let simulated = simulate(shrinkage);
-    if let Some(e) = err {
-        return Err(CliError::internal(e.to_string()));
-    }
-    Ok(fit::calibrate::Availability {
-        shrinkage,
-        lo,
-        hi,
-        observed,
-        se,
-        simulated,
-        evaluations: evaluations + 1,
-        replications: a.replications,
-        seed: a.seed,
-    })
+    fit::calibrate::run(res, sc, &ro).map_err(|e| CliError::internal(e.to_string()))
 }

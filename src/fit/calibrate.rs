@@ -131,6 +131,70 @@ pub fn calibrate(
     (s, lo, hi, evals)
 }
 
+/// Simulated service level and abandonment over all call types (weighted by
+/// simulated offered calls).
+pub fn overall_rates(summary: &crate::stats::Summary) -> (f64, f64) {
+    use crate::stats::Kpi;
+    let (mut off, mut sl, mut ab) = (0.0, 0.0, 0.0);
+    for e in &summary.call_types {
+        let o = e.kpis.get(Kpi::Offered).map_or(0.0, |x| x.mean);
+        if o > 0.0 {
+            off += o;
+            sl += o * e.kpis.get(Kpi::ServiceLevel).map_or(0.0, |x| x.mean);
+            ab += o * e.kpis.get(Kpi::AbandonRate).map_or(0.0, |x| x.mean);
+        }
+    }
+    if off > 0.0 {
+        (sl / off, ab / off)
+    } else {
+        (f64::NAN, f64::NAN)
+    }
+}
+
+/// Calibrates the availability of the fitted scenario `sc` (built from
+/// `res`) against the log: every simulation uses `ro`'s replications and
+/// seed.
+///
+/// # Errors
+/// A failure of the replication driver (thread pool).
+pub fn run(
+    res: &FitResult,
+    sc: &crate::scenario::Scenario,
+    ro: &crate::experiment::RunOptions,
+) -> Result<Availability, crate::experiment::RunError> {
+    let (observed, se) = observed_rates(res);
+    let mut err = None;
+    let mut simulate = |s: f64| {
+        let mut c = sc.clone();
+        for g in &mut c.groups {
+            g.shrinkage = s;
+        }
+        match crate::experiment::run(&c, ro, None) {
+            Ok(out) => overall_rates(&out.summary),
+            Err(e) => {
+                err.get_or_insert(e);
+                (f64::NAN, f64::NAN)
+            }
+        }
+    };
+    let (shrinkage, lo, hi, evaluations) = calibrate(observed, se, &mut simulate);
+    let simulated = simulate(shrinkage);
+    if let Some(e) = err {
+        return Err(e);
+    }
+    Ok(Availability {
+        shrinkage,
+        lo,
+        hi,
+        observed,
+        se,
+        simulated,
+        evaluations: evaluations + 1,
+        replications: ro.replications.unwrap_or(sc.run.replications),
+        seed: ro.seed.unwrap_or(sc.run.seed),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
