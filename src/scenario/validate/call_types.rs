@@ -63,7 +63,11 @@ pub(super) fn validate_call_type(
         v.num(&format!("{path}.priority_credit_s"), x, 0.0, 1e7)
     });
     if let Some(x) = ct.priority_credit_s.filter(|&x| x > 0.0)
-        && raw.routing.as_ref().and_then(|r| r.call_selection.as_deref()) != Some("longest_waiting")
+        && raw
+            .routing
+            .as_ref()
+            .and_then(|r| r.call_selection.as_deref())
+            != Some("longest_waiting")
     {
         v.err(
             &format!("{path}.priority_credit_s"),
