@@ -161,7 +161,9 @@ pub fn judge(fit: &FitResult, summary: &Summary) -> Vec<CallTypeBacktest> {
             }
             let obs = pooled[iv.weekday.index()][k];
             let sim_offered = iv.kpis.get(Kpi::Offered).map_or(0.0, |e| e.mean);
-            if obs.offered == 0 && !(sim_offered > 0.0) {
+            if obs.offered == 0
+                && sim_offered.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+            {
                 continue;
             }
             let cells = JUDGED.map(|(kpi, share)| {

@@ -114,7 +114,7 @@ pub fn calibrate(
     let mut cache: Vec<(f64, f64)> = Vec::new();
     let mut g = |s: f64| {
         let key = (s * 1e6).round();
-        let v = if let Some(&(_, v)) = cache.iter().find(|(k, _)| *k == key) {
+        if let Some(&(_, v)) = cache.iter().find(|(k, _)| *k == key) {
             v
         } else {
             evals += 1;
@@ -122,8 +122,7 @@ pub fn calibrate(
             let v = 0.5 * ((ab - observed.1) / se.1 + (observed.0 - sl) / se.0);
             cache.push((key, v));
             v
-        };
-        v
+        }
     };
     let s = solve(&mut g, 0.0);
     let lo = solve(&mut g, -1.96);

@@ -339,38 +339,28 @@ pub fn fit_intervals(path: &Path, opts: &FitOptions) -> Result<FitResult, FitErr
             Some(_) => secs(9, false)?,
             None => None,
         };
-        let cv = match c[10] {
-            Some(_) => {
-                let v = f(10);
-                if v.is_empty() {
-                    None
-                } else {
-                    Some(
-                        v.parse::<f64>()
-                            .ok()
-                            .filter(|x| x.is_finite() && *x > 0.0 && *x <= 10.0)
-                            .ok_or_else(|| bad(10, "not a coefficient of variation in (0, 10]"))?,
-                    )
+        // An optional number column: absent or empty is None.
+        let opt_num =
+            |i: usize, ok: &dyn Fn(f64) -> bool, what: &str| -> Result<Option<f64>, FitError> {
+                if c[i].is_none() || f(i).is_empty() {
+                    return Ok(None);
                 }
-            }
-            None => None,
-        };
-        let ag = match c[11] {
-            Some(_) => {
-                let v = f(11);
-                if v.is_empty() {
-                    None
-                } else {
-                    Some(
-                        v.parse::<f64>()
-                            .ok()
-                            .filter(|x| x.is_finite() && *x >= 0.0 && *x < 1e6)
-                            .ok_or_else(|| bad(11, "not a number of agents >= 0"))?,
-                    )
-                }
-            }
-            None => None,
-        };
+                f(i).parse::<f64>()
+                    .ok()
+                    .filter(|&x| x.is_finite() && ok(x))
+                    .map(Some)
+                    .ok_or_else(|| bad(i, what))
+            };
+        let cv = opt_num(
+            10,
+            &|x| x > 0.0 && x <= 10.0,
+            "not a coefficient of variation in (0, 10]",
+        )?;
+        let ag = opt_num(
+            11,
+            &|x| (0.0..1e6).contains(&x),
+            "not a number of agents >= 0",
+        )?;
         let ct = match idx.get(name) {
             Some(&i) => i,
             None => {

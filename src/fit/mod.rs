@@ -764,45 +764,37 @@ fn finish_type(
 
 /// Opening per weekday from the log: from the first to the end of the last
 /// interval with offered calls, then trimmed at the edges: the emptiest edge
-/// interval of any weekday is closed while the calls so left out stay within
-/// `1 - share` of all offered calls (stray calls just after midnight would
-/// otherwise open a day at 00:00 and ask for agents for them). A weekday
-/// whose every interval is trimmed is closed.
+/// interval of the weekday is closed while the calls so left out stay within
+/// `1 - share` of the weekday's offered calls (two stray calls just after
+/// midnight would otherwise open a day at 00:00 and ask for agents for
+/// them). The budget is per weekday, so that a weekday's real last interval
+/// is never traded for another weekday's strays.
 pub fn trim_open(all: &[Vec<u64>; 7], share: f64, isz: u32) -> [Option<(u32, u32)>; 7] {
-    let total: u64 = all.iter().flatten().sum();
-    let budget = ((1.0 - share).max(0.0) * total as f64).floor() as u64;
-    let mut range: [Option<(usize, usize)>; 7] = std::array::from_fn(|w| {
-        let a = all[w].iter().position(|&c| c > 0)?;
-        let b = all[w].iter().rposition(|&c| c > 0)?;
-        Some((a, b))
-    });
-    let mut used = 0;
-    loop {
-        // The emptiest edge interval: (calls, weekday, left edge?).
-        let mut best: Option<(u64, usize, bool)> = None;
-        for (w, r) in range.iter().enumerate() {
-            let Some((a, b)) = *r else { continue };
-            for (c, left) in [(all[w][a], true), (all[w][b], false)] {
-                if best.is_none_or(|(bc, _, _)| c < bc) {
-                    best = Some((c, w, left));
-                }
+    std::array::from_fn(|w| {
+        let v = &all[w];
+        let total: u64 = v.iter().sum();
+        let budget = ((1.0 - share).max(0.0) * total as f64).floor() as u64;
+        let mut a = v.iter().position(|&c| c > 0)?;
+        let mut b = v.iter().rposition(|&c| c > 0)?;
+        let mut used = 0;
+        while a < b {
+            let (c, left) = if v[a] <= v[b] {
+                (v[a], true)
+            } else {
+                (v[b], false)
+            };
+            if used + c > budget {
+                break;
+            }
+            used += c;
+            if left {
+                a += 1;
+            } else {
+                b -= 1;
             }
         }
-        let Some((c, w, left)) = best else { break };
-        if used + c > budget {
-            break;
-        }
-        used += c;
-        range[w] = range[w].and_then(|(a, b)| {
-            let (a, b) = if left {
-                (a + 1, b)
-            } else {
-                (a, b.wrapping_sub(1))
-            };
-            (b != usize::MAX && a <= b).then_some((a, b))
-        });
-    }
-    range.map(|r| r.map(|(a, b)| (a as u32 * isz, (b as u32 + 1) * isz)))
+        Some((a as u32 * isz, (b as u32 + 1) * isz))
+    })
 }
 
 /// Pools the intraday profiles of weekdays with the same opening range when

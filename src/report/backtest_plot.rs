@@ -14,6 +14,9 @@ const FONT: &str = "sans-serif";
 const BAND: RGBColor = RGBColor(0, 114, 178);
 const OUTSIDE: RGBColor = RGBColor(213, 0, 0);
 
+/// One interval of a panel row: start hour, service-level and abandonment cells.
+pub type BandPoint = (f64, Option<BandCell>, Option<BandCell>);
+
 /// Observed points over simulated bands, a row of panels per weekday
 /// (service level, abandonment).
 #[derive(Debug, Clone)]
@@ -24,7 +27,7 @@ pub struct BacktestPlot {
     pub interval_h: f64,
     /// Per weekday with data: its name and, per interval, (start hour,
     /// service-level cell, abandonment cell).
-    pub days: Vec<(String, Vec<(f64, Option<BandCell>, Option<BandCell>)>)>,
+    pub days: Vec<(String, Vec<BandPoint>)>,
 }
 
 /// The plot of one call type's back-test.
@@ -103,7 +106,7 @@ impl Plot for BacktestPlot {
                     .label_style(style(11))
                     .light_line_style(RGBColor(245, 245, 245))
                     .draw()?;
-                let cell = |p: &(f64, Option<BandCell>, Option<BandCell>)| {
+                let cell = |p: &BandPoint| {
                     if j == 0 { p.1 } else { p.2 }
                 };
                 let w = self.interval_h;
