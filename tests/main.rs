@@ -2,6 +2,7 @@
 
 mod common;
 
+mod calibration;
 mod callback;
 mod cli;
 mod compare;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{CliError, load};
-use crate::fit::synth::{call_log_csv, staffing_csv};
+use crate::fit::synth::{call_log_of, interval_report_of, staffing_csv, traced_calls};
 use crate::io::write_atomic;
 
 /// `ccsim gen-log`.
@@ -20,6 +20,11 @@ pub struct GenLogArgs {
     /// Staffing table to write (CSV).
     #[arg(long)]
     pub staffing_out: Option<PathBuf>,
+    /// Interval report to write (CSV, as an ACD exports it: per interval and
+    /// call type offered, answered, abandoned, answered within, AHT, ASA,
+    /// ATA, agents), the input of `ccsim fit --intervals`.
+    #[arg(long)]
+    pub intervals_out: Option<PathBuf>,
     /// Master seed (default: the scenario's `run.seed`).
     #[arg(long, short = 's')]
     pub seed: Option<u64>,
@@ -35,7 +40,8 @@ pub struct GenLogArgs {
 pub fn cmd_gen_log(a: GenLogArgs) -> Result<(), CliError> {
     let sc = load(&a.scenario)?;
     let seed = a.seed.unwrap_or(sc.run.seed);
-    let log = call_log_csv(&sc, seed, a.replication);
+    let calls = traced_calls(&sc, seed, a.replication);
+    let log = call_log_of(&sc, &calls);
     let n = log.lines().count().saturating_sub(1);
     write_atomic(&a.out, log.as_bytes())
         .map_err(|e| CliError::input(format!("cannot write the call log: {e}")))?;
@@ -44,6 +50,11 @@ pub fn cmd_gen_log(a: GenLogArgs) -> Result<(), CliError> {
         a.out.display(),
         a.replication
     );
+    if let Some(p) = &a.intervals_out {
+        write_atomic(p, interval_report_of(&sc, &calls).as_bytes())
+            .map_err(|e| CliError::input(format!("cannot write the interval report: {e}")))?;
+        eprintln!("wrote {}", p.display());
+    }
     if let Some(p) = &a.staffing_out {
         write_atomic(p, staffing_csv(&sc).as_bytes())
             .map_err(|e| CliError::input(format!("cannot write the staffing table: {e}")))?;

@@ -5,7 +5,7 @@
 //! The call log is read one row at a time ([`CallLogReader`]): nothing per
 //! call is kept here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -181,6 +181,9 @@ pub struct CallRow<'a> {
     pub caller: Option<&'a str>,
     /// Outcome.
     pub outcome: LogOutcome,
+    /// The answered time was before the arrival, within the clock tolerance:
+    /// the wait counts as 0.
+    pub clock_adjusted: bool,
 }
 
 /// A row that cannot be used: where and why.
@@ -213,8 +216,8 @@ impl RowError {
 
 /// Column positions of a CSV found by header name.
 #[derive(Debug, Clone)]
-struct Columns {
-    names: Vec<String>,
+pub(super) struct Columns {
+    pub(super) names: Vec<String>,
     map: HashMap<String, usize>,
 }
 
@@ -242,10 +245,10 @@ impl Columns {
         }
         Ok(Columns { names, map })
     }
-    fn find(&self, aliases: &[&str]) -> Option<usize> {
+    pub(super) fn find(&self, aliases: &[&str]) -> Option<usize> {
         aliases.iter().find_map(|a| self.map.get(*a).copied())
     }
-    fn label(&self, i: usize) -> String {
+    pub(super) fn label(&self, i: usize) -> String {
         format!("`{}` ({})", self.names[i].escape_debug(), i + 1)
     }
 }
@@ -257,19 +260,65 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 /// A reader that stops text that is no CSV: a NUL byte (a binary file) or a
 /// line longer than [`MAX_LINE_BYTES`] is an error naming the line, so that
 /// reading never buffers an unbounded line.
-struct TextGuard<R> {
+///
+/// It also numbers lines itself: the csv crate's record line numbers are one
+/// too low after CRLF line ends (Excel, Python's csv writer). The guard
+/// notes the byte offset of every line break it passes (`\n`, `\r\n` or a
+/// lone `\r`, each counted once) and [`TextGuard::line_at`] turns a
+/// record's byte offset into its line. Offsets are dropped once a record
+/// past them was numbered, so the queue holds only the breaks of the bytes
+/// read ahead (the csv reader's buffer).
+pub(super) struct TextGuard<R> {
     inner: R,
-    line: u64,
+    pub(super) line: u64,
     line_len: usize,
+    /// Bytes read so far.
+    pos: u64,
+    /// Whether the last byte read was `\r` (a following `\n` is the same break).
+    prev_cr: bool,
+    /// Offsets of line breaks not yet passed by a numbered record.
+    breaks: VecDeque<u64>,
+    /// Line breaks before the first offset in `breaks`.
+    passed: u64,
+}
+
+impl<R> TextGuard<R> {
+    fn new(inner: R) -> TextGuard<R> {
+        TextGuard {
+            inner,
+            line: 1,
+            line_len: 0,
+            pos: 0,
+            prev_cr: false,
+            breaks: VecDeque::new(),
+            passed: 0,
+        }
+    }
+
+    /// The 1-based line of the byte at `offset`; offsets must not decrease
+    /// from one call to the next.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        while self.breaks.front().is_some_and(|&b| b < offset) {
+            self.breaks.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
 }
 
 impl<R: Read> Read for TextGuard<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         for &b in &buf[..n] {
+            let at = self.pos;
+            self.pos += 1;
+            let cr = std::mem::replace(&mut self.prev_cr, b == b'\r');
             match b {
-                b'\n' => {
-                    self.line += 1;
+                b'\n' | b'\r' => {
+                    if !(b == b'\n' && cr) {
+                        self.breaks.push_back(at);
+                        self.line += 1;
+                    }
                     self.line_len = 0;
                 }
                 0 => {
@@ -299,9 +348,9 @@ impl<R: Read> Read for TextGuard<R> {
     }
 }
 
-type CsvReader = csv::Reader<TextGuard<BufReader<File>>>;
+pub(super) type CsvReader = csv::Reader<TextGuard<BufReader<File>>>;
 
-fn open_csv(path: &Path) -> Result<CsvReader, FitError> {
+pub(super) fn open_csv(path: &Path) -> Result<CsvReader, FitError> {
     let file = path.display().to_string();
     let f = File::open(path).map_err(|e| FitError::Input(format!("{file}: cannot read: {e}")))?;
     if f.metadata().is_ok_and(|m| m.is_dir()) {
@@ -312,14 +361,16 @@ fn open_csv(path: &Path) -> Result<CsvReader, FitError> {
     Ok(csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(TextGuard {
-            inner: BufReader::with_capacity(1 << 20, f),
-            line: 1,
-            line_len: 0,
-        }))
+        .from_reader(TextGuard::new(BufReader::with_capacity(1 << 20, f))))
 }
 
-fn header(rdr: &mut CsvReader, file: &str) -> Result<Columns, FitError> {
+/// The line of the record just read (right with CRLF and mixed line ends).
+pub(super) fn record_line(rdr: &mut CsvReader, rec: &csv::StringRecord) -> u64 {
+    let byte = rec.position().map_or(0, csv::Position::byte);
+    rdr.get_mut().line_at(byte)
+}
+
+pub(super) fn header(rdr: &mut CsvReader, file: &str) -> Result<Columns, FitError> {
     let h = rdr
         .headers()
         .map_err(|e| FitError::Input(format!("{file}:1: cannot read the header: {e}")))?;
@@ -339,6 +390,9 @@ pub struct CallLogReader {
     c_group: Option<usize>,
     c_caller: Option<usize>,
     n_fields: usize,
+    /// Answered times up to this many seconds before the arrival are
+    /// accepted (two systems' clocks), the wait counting as 0.
+    clock_tolerance_s: f64,
     /// File name for messages.
     pub file: String,
 }
@@ -371,11 +425,18 @@ impl CallLogReader {
             c_group: cols.find(&["group", "agent_group"]),
             c_caller: cols.find(&["caller", "caller_id"]),
             n_fields: cols.names.len(),
+            clock_tolerance_s: 0.0,
             rdr,
             record: csv::StringRecord::new(),
             cols,
             file,
         })
+    }
+
+    /// Accepts answered times up to `s` seconds before the arrival (the
+    /// clocks of the voice and the agent systems disagree).
+    pub fn set_clock_tolerance(&mut self, s: f64) {
+        self.clock_tolerance_s = s;
     }
 
     /// Whether the log has a caller-id column.
@@ -411,7 +472,7 @@ impl CallLogReader {
                 }));
             }
         }
-        let line = self.record.position().map_or(0, |p| p.line());
+        let line = record_line(&mut self.rdr, &self.record);
         Some(self.parse_current(line))
     }
 
@@ -476,10 +537,19 @@ impl CallLogReader {
             }
             _ => {}
         }
+        let mut clock_adjusted = false;
         if let Some(a) = answered {
-            if a.instant() < arrival.instant() {
-                return Err(err(self.c_answered, "answered before arrival"));
+            let early = arrival.instant() - a.instant();
+            if early > self.clock_tolerance_s {
+                return Err(err(
+                    self.c_answered,
+                    &format!(
+                        "answered before arrival, by {early:.3} s (--clock-tolerance is {} s: raise it if two systems' clocks disagree)",
+                        self.clock_tolerance_s
+                    ),
+                ));
             }
+            clock_adjusted = early > 0.0;
             if end.instant() < a.instant() {
                 return Err(err(self.c_end, "end before answer"));
             }
@@ -496,6 +566,7 @@ impl CallLogReader {
             group: opt(self.c_group),
             caller: opt(self.c_caller),
             outcome,
+            clock_adjusted,
         })
     }
 }
@@ -549,7 +620,7 @@ pub fn read_staffing(path: &Path) -> Result<Vec<StaffRow>, FitError> {
                 )));
             }
         }
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = record_line(&mut rdr, &rec);
         let bad = |c: usize, what: &str| {
             FitError::Input(format!(
                 "{file}:{line}: column {}: `{}`: {what}",

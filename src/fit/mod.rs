@@ -10,7 +10,10 @@
 //! ([`FitResult::scenario_toml`]) whose comments give each estimate with its
 //! standard error and sample size.
 
+pub mod backtest;
+pub mod calibrate;
 pub mod estimate;
+pub mod intervals;
 pub mod km;
 pub mod log;
 mod render;
@@ -52,6 +55,18 @@ pub struct FitOptions {
     /// A call from the same caller within this many seconds after an
     /// abandonment counts as a redial.
     pub redial_window_s: f64,
+    /// Answered times up to this many seconds before the arrival are
+    /// accepted (the clocks of two systems disagree): the wait counts as 0
+    /// and the rows are counted.
+    pub clock_tolerance_s: f64,
+    /// Opening hours per weekday (Monday first; `None` closed), seconds after
+    /// midnight on the fit's interval grid. `None`: from the log, trimmed to
+    /// the intervals that hold `open_share` of the calls.
+    pub open: Option<[Option<(u32, u32)>; 7]>,
+    /// Share of a call type's offered calls the opening hours found from the
+    /// log must hold (the stray calls of the emptiest edge intervals are left
+    /// out and reported).
+    pub open_share: f64,
 }
 
 impl Default for FitOptions {
@@ -61,6 +76,9 @@ impl Default for FitOptions {
             skip_bad: false,
             threshold_s: 20.0,
             redial_window_s: 3600.0,
+            clock_tolerance_s: 0.0,
+            open: None,
+            open_share: 0.995,
         }
     }
 }
@@ -79,6 +97,9 @@ pub struct IntervalObs {
     pub within: u32,
     /// Sum of the waits of answered calls, seconds.
     pub wait_answered_s: f64,
+    /// Offered calls that are redials (same caller within the redial window
+    /// after abandoning); 0 without caller ids.
+    pub redials: u32,
 }
 
 impl IntervalObs {
@@ -88,6 +109,7 @@ impl IntervalObs {
         self.abandoned += o.abandoned;
         self.within += o.within;
         self.wait_answered_s += o.wait_answered_s;
+        self.redials += o.redials;
     }
     /// Service level: answered within the threshold / offered.
     pub fn service_level(&self) -> Option<f64> {
@@ -187,8 +209,14 @@ pub struct CallTypeFit {
     pub profile: [Vec<u64>; 7],
     /// How the profiles were formed (pooled or per weekday, with the test's p-value).
     pub profile_notes: Vec<String>,
-    /// Opening per weekday: from the first to the end of the last interval with calls.
+    /// Opening per weekday: given (`--open`), or from the first to the end of
+    /// the last interval with calls, trimmed to `open_share` of the calls.
     pub open: [Option<(u32, u32)>; 7],
+    /// Offered calls outside the opening (left out of volumes and profiles).
+    pub outside_open: u64,
+    /// Whether the arrivals are first attempts (caller ids known: redials
+    /// are left out of the volumes and simulated by the `redial` field).
+    pub first_attempts: bool,
     /// Coefficient of variation of a gamma day factor and the pooled dispersion index.
     pub overdispersion: Option<(f64, f64)>,
     /// Handling-time sufficient statistics.
@@ -201,6 +229,11 @@ pub struct CallTypeFit {
     pub patience: PatienceEstimate,
     /// Redials, when the log has caller ids.
     pub redials: Option<Redials>,
+    /// Handling from an interval report: mean, cv and how they were found
+    /// (the distribution is an assumption without a cv column).
+    pub handling_assumed: Option<(f64, f64, String)>,
+    /// How the patience was estimated when not from per-call waits.
+    pub patience_note: Option<String>,
     /// Observed counts per date and interval.
     pub observed: BTreeMap<Date, Vec<IntervalObs>>,
 }
@@ -263,6 +296,12 @@ pub struct RowReport {
     pub out_of_order: u64,
     /// Line of the first out-of-order row.
     pub first_out_of_order_line: Option<u64>,
+    /// Rows answered before their arrival within the clock tolerance (wait 0).
+    pub clock_adjusted: u64,
+    /// Line of the first such row.
+    pub first_clock_adjusted_line: Option<u64>,
+    /// The clock tolerance, seconds.
+    pub clock_tolerance_s: f64,
 }
 
 impl RowReport {
@@ -291,6 +330,15 @@ impl RowReport {
                 self.first_out_of_order_line.unwrap_or(0)
             ));
         }
+        if self.clock_adjusted > 0 {
+            out.push(format!(
+                "{file}: {} row(s) ({:.2}%) answered up to {} s before their arrival (first at line {}): clocks of two systems; their wait counts as 0 (--clock-tolerance)",
+                self.clock_adjusted,
+                100.0 * self.clock_adjusted as f64 / self.rows.max(1) as f64,
+                self.clock_tolerance_s,
+                self.first_clock_adjusted_line.unwrap_or(0)
+            ));
+        }
         out
     }
 }
@@ -314,12 +362,32 @@ pub struct FitResult {
     pub call_types: Vec<CallTypeFit>,
     /// Agent groups.
     pub groups: Vec<GroupFit>,
+    /// Availability calibrated by simulation (`--calibrate-availability`):
+    /// written as every group's `shrinkage`.
+    pub availability: Option<calibrate::Availability>,
 }
 
 impl FitResult {
     /// Intervals per day.
     pub fn intervals_per_day(&self) -> usize {
         (86_400 / self.options.interval_s) as usize
+    }
+}
+
+impl TypeAcc {
+    fn new(name: &str) -> TypeAcc {
+        TypeAcc {
+            name: name.to_string(),
+            observed: BTreeMap::new(),
+            closed: 0,
+            ivr: 0,
+            handling: DurationStats::default(),
+            waits: CensoredHist::new(0.1),
+            groups: HashMap::new(),
+            abandoned_with_id: 0,
+            redialed: 0,
+            redial_delay_sum: 0.0,
+        }
     }
 }
 
@@ -358,6 +426,7 @@ pub fn fit(
     let ipd = (86_400 / opts.interval_s) as usize;
     let isz = f64::from(opts.interval_s);
     let mut rdr = CallLogReader::open(calls)?;
+    rdr.set_clock_tolerance(opts.clock_tolerance_s);
     let file = rdr.file.clone();
     let has_groups = rdr.has_groups();
     let mut types: Vec<TypeAcc> = Vec::new();
@@ -367,7 +436,10 @@ pub fn fit(
     // busy agent-seconds per group, date, interval
     let mut busy: Vec<BTreeMap<Date, Vec<f64>>> = Vec::new();
     let mut last_abandon: HashMap<String, (usize, f64)> = HashMap::new();
-    let mut report = RowReport::default();
+    let mut report = RowReport {
+        clock_tolerance_s: opts.clock_tolerance_s,
+        ..RowReport::default()
+    };
     let mut prev_arrival = f64::NEG_INFINITY;
     let mut same_arrival: HashSet<u64> = HashSet::new();
     // Earliest and latest arrival dates, with the line of their first row.
@@ -419,18 +491,7 @@ pub fn fit(
             Some(&i) => i,
             None => {
                 type_idx.insert(row.call_type.to_string(), types.len());
-                types.push(TypeAcc {
-                    name: row.call_type.to_string(),
-                    observed: BTreeMap::new(),
-                    closed: 0,
-                    ivr: 0,
-                    handling: DurationStats::default(),
-                    waits: CensoredHist::new(0.1),
-                    groups: HashMap::new(),
-                    abandoned_with_id: 0,
-                    redialed: 0,
-                    redial_delay_sum: 0.0,
-                });
+                types.push(TypeAcc::new(row.call_type));
                 types.len() - 1
             }
         };
@@ -441,13 +502,19 @@ pub fn fit(
         if max_date.is_none_or(|(m, _)| date > m) {
             max_date = Some((date, row.line));
         }
+        if row.clock_adjusted {
+            report.clock_adjusted += 1;
+            report.first_clock_adjusted_line.get_or_insert(row.line);
+        }
         // Redials: a call from a caller who abandoned within the window.
+        let mut is_redial = false;
         if let Some(c) = row.caller {
             if let Some(&(pct, t)) = last_abandon.get(c) {
                 let delay = row.arrival.instant() - t;
                 if (0.0..=opts.redial_window_s).contains(&delay) {
                     types[pct].redialed += 1;
                     types[pct].redial_delay_sum += delay;
+                    is_redial = true;
                 }
                 last_abandon.remove(c);
             }
@@ -457,7 +524,8 @@ pub fn fit(
             }
         }
         let t = &mut types[ct];
-        let wait = row.answered.unwrap_or(row.end).instant() - row.arrival.instant();
+        // A call answered before its arrival (within the clock tolerance) waited 0.
+        let wait = (row.answered.unwrap_or(row.end).instant() - row.arrival.instant()).max(0.0);
         let k = ((row.arrival.second_of_day() / isz) as usize).min(ipd - 1);
         match row.outcome {
             LogOutcome::Closed => {
@@ -475,6 +543,7 @@ pub fn fit(
             .entry(date)
             .or_insert_with(|| vec![IntervalObs::default(); ipd])[k];
         cell.offered += 1;
+        cell.redials += u32::from(is_redial);
         if let Some(ans) = row.answered {
             cell.answered += 1;
             cell.wait_answered_s += wait;
@@ -547,6 +616,7 @@ pub fn fit(
         days,
         call_types,
         groups,
+        availability: None,
     })
 }
 
@@ -585,25 +655,49 @@ fn finish_type(
     has_callers: bool,
 ) -> CallTypeFit {
     let mut totals = IntervalObs::default();
-    let mut per_weekday: [Vec<f64>; 7] = Default::default();
-    let mut profile: [Vec<u64>; 7] = Default::default();
-    for p in profile.iter_mut() {
-        *p = vec![0; ipd];
+    // All offered calls per weekday and interval: where the center was open.
+    let mut all: [Vec<u64>; 7] = std::array::from_fn(|_| vec![0; ipd]);
+    for (date, obs) in &t.observed {
+        let w = date.weekday().index();
+        for (k, o) in obs.iter().enumerate() {
+            totals.add(o);
+            all[w][k] += u64::from(o.offered);
+        }
     }
+    let isz = opts.interval_s;
+    let open = opts
+        .open
+        .unwrap_or_else(|| trim_open(&all, opts.open_share, isz));
+    let inside = |w: usize, k: usize| {
+        open[w].is_some_and(|(a, b)| k as u32 * isz >= a && (k as u32 + 1) * isz <= b)
+    };
+    // Volumes and profiles: first attempts (redials left to the `redial`
+    // field) inside the opening.
+    let first_of = |o: &IntervalObs| {
+        u64::from(if has_callers {
+            o.offered - o.redials
+        } else {
+            o.offered
+        })
+    };
+    let mut per_weekday: [Vec<f64>; 7] = Default::default();
+    let mut profile: [Vec<u64>; 7] = std::array::from_fn(|_| vec![0; ipd]);
+    let mut outside_open = 0;
     for d in 0..days {
         let date = first.add_days(i64::from(d));
         let w = date.weekday().index();
-        let n = match t.observed.get(&date) {
-            Some(obs) => {
-                for (k, o) in obs.iter().enumerate() {
-                    totals.add(o);
-                    profile[w][k] += u64::from(o.offered);
+        let mut n = 0;
+        if let Some(obs) = t.observed.get(&date) {
+            for (k, o) in obs.iter().enumerate() {
+                if inside(w, k) {
+                    profile[w][k] += first_of(o);
+                    n += first_of(o);
+                } else {
+                    outside_open += u64::from(o.offered);
                 }
-                obs.iter().map(|o| f64::from(o.offered)).sum()
             }
-            None => 0.0,
-        };
-        per_weekday[w].push(n);
+        }
+        per_weekday[w].push(n as f64);
     }
     let daily: [Option<DailyVolume>; 7] = std::array::from_fn(|w| {
         let v = &per_weekday[w];
@@ -621,13 +715,6 @@ fn finish_type(
                 var,
             }
         })
-    });
-    let isz = opts.interval_s;
-    let open = std::array::from_fn(|w| {
-        let p = &profile[w];
-        let a = p.iter().position(|&c| c > 0)?;
-        let b = p.iter().rposition(|&c| c > 0)?;
-        Some((a as u32 * isz, (b as u32 + 1) * isz))
     });
     let profile_notes = pool_profiles(&mut profile, &open);
     let groups: Vec<(usize, f64, f64)> = daily
@@ -653,6 +740,8 @@ fn finish_type(
         profile,
         profile_notes,
         open,
+        outside_open,
+        first_attempts: has_callers,
         overdispersion: estimate::overdispersion(&groups),
         handling: t.handling,
         lognormal: estimate::fit_lognormal(&t.handling),
@@ -668,7 +757,44 @@ fn finish_type(
             },
         }),
         observed: t.observed.clone(),
+        handling_assumed: None,
+        patience_note: None,
     }
+}
+
+/// Opening per weekday from the log: from the first to the end of the last
+/// interval with offered calls, then trimmed at the edges: the emptiest edge
+/// interval of the weekday is closed while the calls so left out stay within
+/// `1 - share` of the weekday's offered calls (two stray calls just after
+/// midnight would otherwise open a day at 00:00 and ask for agents for
+/// them). The budget is per weekday, so that a weekday's real last interval
+/// is never traded for another weekday's strays.
+pub fn trim_open(all: &[Vec<u64>; 7], share: f64, isz: u32) -> [Option<(u32, u32)>; 7] {
+    std::array::from_fn(|w| {
+        let v = &all[w];
+        let total: u64 = v.iter().sum();
+        let budget = ((1.0 - share).max(0.0) * total as f64).floor() as u64;
+        let mut a = v.iter().position(|&c| c > 0)?;
+        let mut b = v.iter().rposition(|&c| c > 0)?;
+        let mut used = 0;
+        while a < b {
+            let (c, left) = if v[a] <= v[b] {
+                (v[a], true)
+            } else {
+                (v[b], false)
+            };
+            if used + c > budget {
+                break;
+            }
+            used += c;
+            if left {
+                a += 1;
+            } else {
+                b -= 1;
+            }
+        }
+        Some((a as u32 * isz, (b as u32 + 1) * isz))
+    })
 }
 
 /// Pools the intraday profiles of weekdays with the same opening range when
@@ -917,4 +1043,65 @@ fn groups_assumed(
     }
     cover_all(&mut out, types.len());
     out
+}
+
+/// Parses `--open`: `mon-fri=07:00-24:00,sat=08:00-14:00` (weekday sets as
+/// `mon`, `mon-fri`, `sat,sun`, `all`; hours `HH:MM-HH:MM` or `closed`;
+/// weekdays not named are closed). Times must fall on the fit's interval
+/// grid of `interval_s` seconds.
+///
+/// # Errors
+/// What is wrong, naming the part of the value.
+pub fn parse_open(spec: &str, interval_s: u32) -> Result<[Option<(u32, u32)>; 7], String> {
+    use crate::calendar::{parse_clock, parse_weekday_set};
+    let mut out = [None; 7];
+    let mut pending: Vec<&str> = Vec::new();
+    let mut any = false;
+    for part in spec.split(',') {
+        let Some((days, hours)) = part.split_once('=') else {
+            pending.push(part);
+            continue;
+        };
+        pending.push(days);
+        let set = pending.join(",");
+        pending.clear();
+        let mask = parse_weekday_set(&set).ok_or_else(|| {
+            format!(
+                "`{}`: not weekdays like mon, mon-fri, sat,sun or all",
+                set.trim()
+            )
+        })?;
+        let hours = hours.trim();
+        let range = if hours.eq_ignore_ascii_case("closed") {
+            None
+        } else {
+            let (a, b) = hours
+                .split_once('-')
+                .and_then(|(a, b)| Some((parse_clock(a)?, parse_clock(b)?)))
+                .filter(|(a, b)| a < b && *b <= 86_400)
+                .ok_or_else(|| {
+                    format!("`{hours}`: not opening hours like 07:00-24:00 or closed")
+                })?;
+            if a % interval_s != 0 || b % interval_s != 0 {
+                return Err(format!(
+                    "`{hours}`: the hours must fall on the fit's {}-minute intervals",
+                    interval_s / 60
+                ));
+            }
+            Some((a, b))
+        };
+        for (w, on) in mask.iter().enumerate() {
+            if *on {
+                out[w] = range;
+            }
+        }
+        any = true;
+    }
+    if !pending.is_empty() || !any {
+        return Err(format!(
+            "`{}`: each weekday set needs hours, like mon-fri=07:00-24:00",
+            pending.join(",").trim()
+        ));
+    }
+    Ok(out)
 }

@@ -5,8 +5,9 @@ use std::fmt::Write as _;
 use crate::calendar::{Weekday, format_clock};
 use crate::stats::{Kpi, Summary};
 
+use super::FitResult;
+use super::backtest::{BandCell, judge, verdict};
 use super::km::{median, restricted_mean, survival_at};
-use super::{FitResult, IntervalObs};
 
 fn q(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
@@ -120,10 +121,27 @@ impl FitResult {
                     })
                 })
                 .collect();
-            w(
-                &mut s,
-                "# Opening per weekday: first to last interval with calls in the log.",
-            );
+            if o.open.is_some() {
+                w(&mut s, "# Opening per weekday: as given by --open.");
+            } else {
+                w(
+                    &mut s,
+                    &format!(
+                        "# Opening per weekday: first to last interval with calls in the log, trimmed to the intervals holding {:.1}% of the calls.",
+                        100.0 * o.open_share
+                    ),
+                );
+            }
+            if ct.outside_open > 0 {
+                w(
+                    &mut s,
+                    &format!(
+                        "#   {} offered call(s) ({:.2}%) fall outside these hours: left out of the volumes below.",
+                        ct.outside_open,
+                        100.0 * ct.outside_open as f64 / f64::from(ct.totals.offered.max(1))
+                    ),
+                );
+            }
             if open.is_empty() {
                 w(&mut s, "open = \"closed\"");
             } else {
@@ -145,10 +163,20 @@ impl FitResult {
                     t.offered, t.answered, t.abandoned, ct.closed, ct.ivr
                 ),
             );
-            w(
-                &mut s,
-                "# Daily volume per weekday: mean offered calls per day, se = sd/sqrt(days), n = days.",
-            );
+            if ct.first_attempts {
+                w(
+                    &mut s,
+                    &format!(
+                        "# Daily volume per weekday: mean FIRST ATTEMPTS per day inside the opening ({} offered redials left to the `redial` field), se = sd/sqrt(days), n = days.",
+                        t.redials
+                    ),
+                );
+            } else {
+                w(
+                    &mut s,
+                    "# Daily volume per weekday: mean offered calls per day inside the opening (every attempt: no caller ids), se = sd/sqrt(days), n = days.",
+                );
+            }
             let mut per_day = Vec::new();
             let mut profiles = Vec::new();
             for (d, dv) in ct.daily.iter().enumerate() {
@@ -272,6 +300,34 @@ impl FitResult {
                 );
             }
             match ct.chosen_handling() {
+                _ if ct.handling_assumed.is_some() => {
+                    let (mean, cv, note) = ct.handling_assumed.clone().unwrap_or_default();
+                    w(
+                        &mut s,
+                        &format!(
+                            "# Handling time: mean {mean:.2} s = Σ answered x AHT / Σ answered; {note}."
+                        ),
+                    );
+                    let mean = mean.min(crate::scenario::validate::limits::MAX_MEAN_S);
+                    if (cv - 1.0).abs() < 1e-12 {
+                        w(
+                            &mut s,
+                            &format!(
+                                "handling = {{ dist = \"exponential\", mean_s = {} }}",
+                                num(mean)
+                            ),
+                        );
+                    } else {
+                        w(
+                            &mut s,
+                            &format!(
+                                "handling = {{ dist = \"lognormal\", mean_s = {}, cv = {} }}",
+                                num(mean),
+                                num(cv.min(crate::scenario::validate::limits::MAX_CV))
+                            ),
+                        );
+                    }
+                }
                 Some((name, f)) => {
                     w(&mut s, &format!("#   chosen: {name} (higher likelihood)."));
                     let max_cv = crate::scenario::validate::limits::MAX_CV;
@@ -342,14 +398,21 @@ impl FitResult {
                     ),
                 );
             }
+            if let Some(n) = &ct.patience_note {
+                w(&mut s, &format!("#   {n}."));
+            }
             if let Some(e) = p.exponential {
                 w(
                     &mut s,
                     &format!(
-                        "#   exponential MLE (censored): mean {:.2} s (se {}), log-likelihood {:.1}",
+                        "#   exponential MLE (censored): mean {:.2} s (se {}){}",
                         e.mean,
                         fmt_se(e.se_mean),
-                        e.log_lik
+                        if e.log_lik.is_finite() {
+                            format!(", log-likelihood {:.1}", e.log_lik)
+                        } else {
+                            String::new()
+                        }
                     ),
                 );
             }
@@ -415,14 +478,28 @@ impl FitResult {
                             o.redial_window_s, r.abandoned_with_id
                         ),
                     );
-                    w(
-                        &mut s,
-                        "#   Not written as a `redial` field: the arrivals above count every attempt, redials",
-                    );
-                    w(
-                        &mut s,
-                        "#   included, and a redial field would simulate them a second time.",
-                    );
+                    if r.redialed > 0 && r.mean_delay_s.is_finite() {
+                        w(
+                            &mut s,
+                            "#   The arrivals above are first attempts: the simulation makes the redials (a what-if",
+                        );
+                        w(
+                            &mut s,
+                            "#   with better service has fewer of them). Delay: exponential with the observed mean",
+                        );
+                        w(
+                            &mut s,
+                            "#   (delays longer than the window are not seen: the mean is a lower bound).",
+                        );
+                        w(
+                            &mut s,
+                            &format!(
+                                "redial = {{ probability = {}, delay = {{ dist = \"exponential\", mean_s = {} }} }}",
+                                num((share * 10_000.0).round() / 10_000.0),
+                                num((r.mean_delay_s.max(1.0) * 10.0).round() / 10.0)
+                            ),
+                        );
+                    }
                 }
                 Some(_) => w(&mut s, "# Redials: no abandonment with a caller id."),
                 None => w(
@@ -446,6 +523,53 @@ impl FitResult {
             );
             w(&mut s, &format!("skills = [{}]", skills.join(", ")));
             w(&mut s, &format!("# Staffing {}.", g.source));
+            if self.staffing_file.is_none() {
+                w(
+                    &mut s,
+                    "# The log does not say how many agents were there: this staffing is an ASSUMPTION, and a",
+                );
+                w(
+                    &mut s,
+                    "# back-test of this file proves nothing about it (give --staffing, and --calibrate-availability).",
+                );
+            }
+            if let Some(av) = &self.availability {
+                w(
+                    &mut s,
+                    &format!(
+                        "# Availability calibrated by simulation (--calibrate-availability; {} simulations of {} replications, seed {}, common random numbers):",
+                        av.evaluations, av.replications, av.seed
+                    ),
+                );
+                w(
+                    &mut s,
+                    &format!(
+                        "#   observed service level {:.1}% (se {:.1}), abandoned {:.1}% (se {:.1}); simulated at this shrinkage {:.1}% and {:.1}%;",
+                        100.0 * av.observed.0,
+                        100.0 * av.se.0,
+                        100.0 * av.observed.1,
+                        100.0 * av.se.1,
+                        100.0 * av.simulated.0,
+                        100.0 * av.simulated.1
+                    ),
+                );
+                w(
+                    &mut s,
+                    &format!(
+                        "#   {:.1}% of the logged agents unavailable, 95% interval {:.1}% to {:.1}%.",
+                        100.0 * av.shrinkage,
+                        100.0 * av.lo,
+                        100.0 * av.hi
+                    ),
+                );
+                w(
+                    &mut s,
+                    &format!(
+                        "shrinkage = {}",
+                        num((av.shrinkage * 1000.0).round() / 1000.0)
+                    ),
+                );
+            }
             w(&mut s, "from = \"00:00\"");
             let days: Vec<String> = (0..7)
                 .map(|d| {
@@ -481,64 +605,118 @@ fn sim(e: Option<crate::stats::Estimate>, scale: f64, unit: &str) -> String {
     }
 }
 
-/// The back-test table: observed vs simulated service level, abandonment
-/// and ASA per call type, overall and per weekday × interval (observed
-/// figures pooled over the dates of a weekday, as the simulation's
-/// interval statistics are), with the simulation's 95% CI half-width.
+/// `observed | mean [lo-hi]` of one band cell, `!` when outside the band.
+fn band(c: Option<BandCell>, scale: f64) -> String {
+    match c {
+        Some(c) => format!(
+            "{:.1} {:.1} [{:.1}-{:.1}]{}",
+            c.observed * scale,
+            c.mean * scale,
+            c.lo * scale,
+            c.hi * scale,
+            if c.inside() { " " } else { "!" }
+        ),
+        None => "-".into(),
+    }
+}
+
+/// The back-test table: per call type, observed vs simulated offered calls,
+/// service level, abandonment and ASA overall (simulated ± its 95% CI), then
+/// per weekday × interval the observation, the simulated mean and the 95%
+/// prediction band of one realisation (`!`: outside), and the judgement:
+/// bias, mean absolute error, correlation and coverage of the band.
 pub fn backtest_report(fit: &FitResult, summary: &Summary) -> String {
+    let tests = judge(fit, summary);
     let mut s = String::new();
-    let ipd = fit.intervals_per_day();
     let thr = fit.options.threshold_s;
     let _ = writeln!(
         s,
-        "Back-test: observed ({}) vs simulated ({} replications), service level within {thr} s, ±: 95% CI of the simulation",
-        fit.calls_file, summary.replications
+        "Back-test: observed ({}) vs simulated ({} replications, seed {}), service level within {thr} s",
+        fit.calls_file, summary.replications, summary.seed
     );
-    for ct in &fit.call_types {
-        let Some(es) = summary.call_types.iter().find(|e| e.name == ct.name) else {
-            continue;
-        };
-        let o = ct.totals;
-        let _ = writeln!(s, "\ncall type {}", ct.name);
+    let _ = writeln!(
+        s,
+        "Per interval: observed, simulated mean [95% prediction band of one realisation]; ! = observation outside its band"
+    );
+    for t in &tests {
+        let o = t.totals;
+        let _ = writeln!(s, "\ncall type {}", t.name);
         let _ = writeln!(
             s,
-            "{:<16} {:>8} {:>10} {:>16} {:>8} {:>16} {:>8} {:>16}",
-            "", "offered", "sim", "SL obs", "sim", "aband. obs", "sim", "ASA obs / sim s"
+            "{:<10} {:>8} {:>14} {:>7} {:>12} {:>7} {:>12} {:>6} {:>10}",
+            "overall", "offered", "sim", "SL obs", "sim", "ab. obs", "sim", "ASA", "sim s"
         );
-        let row =
-            |s: &mut String, label: &str, o: &IntervalObs, k: &crate::stats::summary::Kpis| {
-                let _ = writeln!(
-                    s,
-                    "{:<16} {:>8} {:>10} {:>16} {:>8} {:>16} {:>8} {:>16}",
-                    label,
-                    o.offered,
-                    sim(k.get(Kpi::Offered), 1.0, ""),
-                    pct(o.service_level()),
-                    sim(k.get(Kpi::ServiceLevel), 100.0, "%"),
-                    pct(o.abandon_rate()),
-                    sim(k.get(Kpi::AbandonRate), 100.0, "%"),
-                    format!("{} / {}", secs(o.asa_s()), sim(k.get(Kpi::AsaS), 1.0, "")),
-                );
-            };
-        row(&mut s, "overall", &o, &es.kpis);
-        let pooled = ct.pooled(ipd);
-        for iv in &es.intervals {
-            let w = iv.weekday.index();
-            let k = (iv.start.secs() / fit.options.interval_s) as usize;
-            if k >= ipd {
-                continue;
-            }
-            let ob = &pooled[w][k];
-            if ob.offered == 0 {
-                continue;
-            }
-            row(
-                &mut s,
-                &format!("{} {}", iv.weekday, iv.start),
-                ob,
-                &iv.kpis,
+        let _ = writeln!(
+            s,
+            "{:<10} {:>8} {:>14} {:>7} {:>12} {:>7} {:>12} {:>6} {:>10}",
+            "",
+            o.offered,
+            sim(t.overall[0], 1.0, ""),
+            pct(o.service_level()),
+            sim(t.overall[1], 100.0, "%"),
+            pct(o.abandon_rate()),
+            sim(t.overall[2], 100.0, "%"),
+            secs(o.asa_s()),
+            sim(t.overall[3], 1.0, ""),
+        );
+        let _ = writeln!(
+            s,
+            "{:<10} {:>24} {:>24} {:>24} {:>24}",
+            "interval", "offered", "SL %", "abandoned %", "ASA s"
+        );
+        for r in &t.rows {
+            let _ = writeln!(
+                s,
+                "{:<10} {:>24} {:>24} {:>24} {:>24}",
+                format!("{} {}", r.weekday, r.start),
+                band(r.cells[0], 1.0),
+                band(r.cells[1], 100.0),
+                band(r.cells[2], 100.0),
+                band(r.cells[3], 1.0),
             );
         }
+        let _ = writeln!(
+            s,
+            "judgement over intervals: {:<16} {:>9} {:>9} {:>12} {:>9} {:>6}",
+            "", "bias", "MAE", "correlation", "in band", "n"
+        );
+        for j in &t.judged {
+            let scale = if matches!(j.kpi, Kpi::ServiceLevel | Kpi::AbandonRate) {
+                100.0
+            } else {
+                1.0
+            };
+            let _ = writeln!(
+                s,
+                "  {:<40} {:>+9.2} {:>9.2} {:>12} {:>8.1}% {:>6}",
+                crate::report::plot::kpi_axis(j.kpi),
+                j.bias * scale,
+                j.mae * scale,
+                if j.correlation.is_finite() {
+                    format!("{:.3}", j.correlation)
+                } else {
+                    "-".into()
+                },
+                100.0 * j.coverage,
+                j.n
+            );
+        }
+        if let Some(j) = t.judged.iter().find(|j| j.kpi == Kpi::ServiceLevel) {
+            let _ = writeln!(
+                s,
+                "  service level: {:.1}% of {} intervals inside their band (about 95% if the model explains the data): {}",
+                100.0 * j.coverage,
+                j.n,
+                verdict(j.coverage, j.n)
+            );
+        }
+    }
+    if fit.staffing_file.is_none() {
+        let _ = writeln!(
+            s,
+            "\nNOTE: no staffing table: the agents are an ASSUMPTION (busy agents / {}), and this back-test proves nothing about them.",
+            super::ASSUMED_OCCUPANCY
+        );
     }
     s
 }

@@ -18,7 +18,7 @@ pub mod sim;
 
 use crate::calendar::DAY_S;
 use crate::engine::stable_hash;
-use crate::scenario::{AtClose, OutageEffect, Routing, Scenario};
+use crate::scenario::{AtClose, CallSelection, OutageEffect, Routing, Scenario};
 pub use dist::Sampler;
 
 /// A constant-rate stretch of a day during which a call type's demand arrives.
@@ -55,6 +55,8 @@ pub struct CallTypeModel {
     pub days: Vec<Vec<Segment>>,
     /// Groups that serve it, in order of preference.
     pub routing: Vec<u16>,
+    /// Waiting-time head start under [`CallSelection::WaitingCredit`], seconds.
+    pub priority_credit_s: f64,
     /// Gamma day factor (mean 1) for overdispersion, if any.
     pub day_factor: Option<rand_distr::Gamma<f64>>,
     /// Handling-time factor of each day (horizon plus one day of drain).
@@ -332,6 +334,7 @@ impl Center {
                     deterministic: ct.process == crate::scenario::ArrivalProcess::Deterministic,
                     days: day_plans,
                     routing: routing.into_iter().map(|(_, _, g)| g as u16).collect(),
+                    priority_credit_s: ct.priority_credit_s,
                     day_factor,
                     handling_factor: dates.iter().map(|&d| ct.handling_factor(d)).collect(),
                     closed_retry: ct
@@ -529,7 +532,17 @@ impl Center {
             days,
             warmup_s: sc.run.warmup_s,
             drain_limit_s: DAY_S,
-            routing: sc.routing,
+            routing: Routing {
+                call_selection: match sc.routing.call_selection {
+                    CallSelection::LongestWaiting
+                        if sc.call_types.iter().any(|c| c.priority_credit_s > 0.0) =>
+                    {
+                        CallSelection::WaitingCredit
+                    }
+                    other => other,
+                },
+                ..sc.routing
+            },
             outages: sc
                 .outages
                 .iter()

@@ -1,6 +1,7 @@
 //! Exporters of a [`Summary`]: terminal table, JSON and CSV. Exporters only
 //! format; every figure is computed in [`crate::stats`].
 
+pub mod backtest_plot;
 pub mod compare;
 pub mod csv;
 pub mod document;

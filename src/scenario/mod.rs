@@ -276,6 +276,8 @@ pub struct CallType {
     pub patience: Option<DurationDist>,
     /// Priority class (higher is served first).
     pub priority: i32,
+    /// Waiting-time head start under longest-waiting selection, seconds.
+    pub priority_credit_s: f64,
     /// Volume multipliers over date ranges.
     pub volume_factors: Vec<VolumeFactor>,
     /// Coefficient of variation of the daily gamma volume factor (0: none).
@@ -550,6 +552,11 @@ pub enum CallSelection {
     Priority,
     /// Highest priority class, then the call that has waited longest.
     LongestWaiting,
+    /// Longest-waiting with head starts: the call that has waited longest
+    /// plus its call type's `priority_credit_s`. Never written: the model
+    /// compiles `LongestWaiting` to it when a call type has a credit, so that
+    /// scenarios without credits keep the plain loop.
+    WaitingCredit,
 }
 
 /// Routing policies of the center.

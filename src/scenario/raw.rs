@@ -299,6 +299,10 @@ pub struct RawCallType {
     pub patience: Option<RawDist>,
     /// Priority class: agents take waiting calls of a higher class first (default 0).
     pub priority: Option<f64>,
+    /// Waiting-time head start, seconds (with `call_selection =
+    /// "longest_waiting"`): the call is ranked as if it had waited this much
+    /// longer (default 0).
+    pub priority_credit_s: Option<f64>,
     /// Volume multipliers over date ranges (launch weeks, a bonus adding 35%).
     pub volume_factors: Option<Vec<RawVolumeFactor>>,
     /// Day-to-day overdispersion: coefficient of variation of a gamma factor

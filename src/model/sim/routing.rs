@@ -72,27 +72,44 @@ impl Replication<'_> {
                 .iter()
                 .map(|&ct| ct as usize)
                 .find(|&ct| ready(self, ct)),
-            CallSelection::LongestWaiting => {
-                let mut start = 0;
-                for &end in &grp.tiers {
-                    let mut best: Option<(f64, usize)> = None;
-                    for &ct in &grp.skills[start..end as usize] {
-                        let ct = ct as usize;
-                        if ready(self, ct) {
-                            let t = self.waiting.head_arrival(ct);
-                            if best.is_none_or(|(b, _)| t < b) {
-                                best = Some((t, ct));
-                            }
-                        }
-                    }
-                    if let Some((_, ct)) = best {
-                        return Some(ct);
-                    }
-                    start = end as usize;
-                }
-                None
-            }
+            CallSelection::LongestWaiting => self.longest_waiting::<false>(g),
+            CallSelection::WaitingCredit => self.longest_waiting::<true>(g),
         }
+    }
+
+    /// Within the highest priority tier with a ready call, the call type
+    /// whose head call has waited longest (plus, with `CREDIT`, its call
+    /// type's `priority_credit_s`: ranked as if it had waited that much
+    /// longer). `CREDIT` is a constant so that scenarios without credits run
+    /// the plain loop.
+    #[inline]
+    fn longest_waiting<const CREDIT: bool>(&mut self, g: usize) -> Option<usize> {
+        let c = self.c;
+        let grp = &c.groups[g];
+        let mut start = 0;
+        for &end in &grp.tiers {
+            let mut best: Option<(f64, usize)> = None;
+            for &ct in &grp.skills[start..end as usize] {
+                let ct = ct as usize;
+                if self.waiting.count[ct] > 0
+                    && self.outages.blocked[ct] == 0
+                    && self.takes(g, c.call_types[ct].deferred)
+                {
+                    let mut t = self.waiting.head_arrival(ct);
+                    if CREDIT {
+                        t -= c.call_types[ct].priority_credit_s;
+                    }
+                    if best.is_none_or(|(b, _)| t < b) {
+                        best = Some((t, ct));
+                    }
+                }
+            }
+            if let Some((_, ct)) = best {
+                return Some(ct);
+            }
+            start = end as usize;
+        }
+        None
     }
 
     /// Gives an agent of group `g` the next waiting call, if any. Returns

@@ -59,6 +59,22 @@ pub(super) fn validate_call_type(
     if let Some(p) = ct.priority.filter(|p| p.is_finite() && p.fract() != 0.0) {
         v.err(&format!("{path}.priority"), p, "must be a whole number");
     }
+    let credit = ct.priority_credit_s.map_or(Some(0.0), |x| {
+        v.num(&format!("{path}.priority_credit_s"), x, 0.0, 1e7)
+    });
+    if let Some(x) = ct.priority_credit_s.filter(|&x| x > 0.0)
+        && raw
+            .routing
+            .as_ref()
+            .and_then(|r| r.call_selection.as_deref())
+            != Some("longest_waiting")
+    {
+        v.err(
+            &format!("{path}.priority_credit_s"),
+            x,
+            "needs [routing] call_selection = \"longest_waiting\" (the call is ranked as if it had waited this much longer)",
+        );
+    }
     let mut volume_factors = Vec::new();
     for (i, f) in ct.volume_factors.iter().flatten().enumerate() {
         let fp = format!("{path}.volume_factors[{i}]");
@@ -263,6 +279,7 @@ pub(super) fn validate_call_type(
         handling: handling?,
         patience: patience?,
         priority: priority? as i32,
+        priority_credit_s: credit?,
         volume_factors,
         day_cv: day_cv?,
         closed_hours,
