@@ -12,6 +12,7 @@
 //! of every alternative sees the same callers (common random numbers) and
 //! differences between alternatives are not drowned in sampling noise.
 
+pub mod requirement;
 pub mod shifts;
 pub mod staff;
 pub mod sweep;
