@@ -20,7 +20,7 @@
 
 use crate::stats::estimate::{Estimate, TQuantiles, Welford};
 use crate::stats::kpi::{Polarity, Unit};
-use crate::stats::summary::{Compliance, Direction, EntitySummary, Kpis, Status};
+use crate::stats::summary::{Compliance, CostFigures, Direction, EntitySummary, Kpis, Status};
 use crate::stats::{Kpi, Summary};
 
 /// Which list of the summary an entity comes from.
@@ -169,6 +169,10 @@ pub struct Alternative {
     /// Entities present in both, services first, then call types, then
     /// agent groups, in the baseline's order.
     pub entities: Vec<EntityComparison>,
+    /// Paid hours, FTE and cost of the baseline's staffing.
+    pub base_cost: CostFigures,
+    /// Paid hours, FTE and cost of the alternative's staffing.
+    pub alt_cost: CostFigures,
     /// Entities only the baseline has.
     pub only_in_base: Vec<OnlyIn>,
     /// Entities only the alternative has (a priority call type...).
@@ -351,6 +355,8 @@ fn compare_one(base: &Summary, alt: &Summary, t: &mut TQuantiles) -> Alternative
         scenario: alt.scenario.clone(),
         paired_replications: if paired == usize::MAX { 0 } else { paired },
         entities: out,
+        base_cost: base.cost.clone(),
+        alt_cost: alt.cost.clone(),
         only_in_base: only(&base_entities, &alt_entities),
         only_in_alternative: only(&alt_entities, &base_entities),
     }

@@ -35,8 +35,14 @@ fn check<P: Plot>(p: &P, dir: &Path, name: &str, must_say: &str) {
     let svg = std::fs::read_to_string(&files.svg).unwrap();
     assert_eq!(svg, files.svg_text);
     // Text is drawn as glyph outlines, labelled for search.
-    assert!(svg.contains("<svg") && svg.contains("aria-label"), "{name}.svg");
-    assert!(!svg.contains("<text"), "{name}.svg has text left to the viewer's font");
+    assert!(
+        svg.contains("<svg") && svg.contains("aria-label"),
+        "{name}.svg"
+    );
+    assert!(
+        !svg.contains("<text"),
+        "{name}.svg has text left to the viewer's font"
+    );
     assert!(svg.contains(must_say), "{name}.svg lacks {must_say:?}");
 }
 

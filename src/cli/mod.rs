@@ -375,7 +375,7 @@ fn what_it_takes(
         }
     }
     let note = format!(
-        "The staffing that meets every target in every interval with calls, found by `ccsim staff` (per interval, every agent group, confidence {:.0}%, {} replications per simulation, seed {}; a reduced setting for the report: `ccsim staff` with more replications gives a firmer answer). Agent-hours are the scheduled (paid) hours over the horizon.",
+        "The staffing that meets every target in every interval with calls, found by `ccsim staff` (per interval, every agent group, confidence {:.0}%, {} replications per simulation, seed {}; a reduced setting for the report: `ccsim staff` with more replications gives a firmer answer). Paid agent-hours count scheduled hours on open days and hours only.",
         o.confidence * 100.0,
         o.replications,
         o.seed.unwrap_or(1)

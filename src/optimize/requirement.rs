@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::OptimizeError;
 use super::staff::{self, Mode, StaffOptions};
 use crate::scenario::Scenario;
-use crate::stats::summary::EntitySummary;
+use crate::stats::summary::{CostFigures, EntitySummary};
 
 /// Settings of the search a report runs.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -25,10 +25,10 @@ pub struct RequirementOptions {
 /// The staffing that meets the targets, per interval.
 #[derive(Debug, Clone)]
 pub struct Requirement {
-    /// Paid agent-hours over the horizon with the staffing found.
-    pub agent_hours: f64,
-    /// Paid agent-hours of the scenario's own staffing (same groups).
-    pub input_agent_hours: f64,
+    /// Paid hours, FTE and cost of the staffing found.
+    pub cost: CostFigures,
+    /// Paid hours, FTE and cost of the scenario's own staffing.
+    pub input_cost: CostFigures,
     /// Available agents (after shrinkage) needed per `(weekday index,
     /// interval start in seconds)`, summed over groups.
     pub required: BTreeMap<(usize, u32), f64>,
@@ -73,8 +73,8 @@ pub fn requirement(sc: &Scenario, o: &RequirementOptions) -> Result<Requirement,
             .or_insert(0.0) += f64::from(g.available(iv.agents));
     }
     Ok(Requirement {
-        agent_hours: r.agent_hours,
-        input_agent_hours: r.input_agent_hours,
+        cost: CostFigures::of(&r.staffed),
+        input_cost: CostFigures::of(sc),
         required,
         intervals_missing: r.intervals_missing,
         intervals_with_calls: r.intervals_with_calls,

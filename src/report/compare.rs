@@ -17,6 +17,7 @@ use serde_json::{Map, Value, json};
 
 use crate::compare::{Comparison, EntityKind, KpiComparison, OnlyIn};
 use crate::stats::kpi::Polarity;
+use crate::stats::summary::CostFigures;
 use crate::stats::{Estimate, Kpi};
 
 /// `better`, `worse` or `no significant difference` (95% paired CI); for
@@ -129,6 +130,13 @@ pub fn to_json(c: &Comparison) -> serde_json::Result<String> {
             "call_types": call_types,
             "agent_groups": agent_groups,
             "windows": windows,
+            "cost": {
+                "base": a.base_cost,
+                "alt": a.alt_cost,
+                "paid_agent_hours_difference": num(a.alt_cost.paid_agent_hours - a.base_cost.paid_agent_hours),
+                "fte_difference": num(a.alt_cost.fte - a.base_cost.fte),
+                "cost_difference": a.alt_cost.cost.zip(a.base_cost.cost).map_or(Value::Null, |(x, y)| num(x - y)),
+            },
             "same_callers": same,
             "only_in_base": a.only_in_base.iter().map(only_json).collect::<Vec<_>>(),
             "only_in_alternative": a.only_in_alternative.iter().map(only_json).collect::<Vec<_>>(),
@@ -363,6 +371,51 @@ pub fn fmt_target(k: &KpiComparison) -> String {
     }
 }
 
+/// Money for people: `12,345 EUR`.
+pub fn fmt_money(x: f64, currency: Option<&str>) -> String {
+    let n = format!("{:.0}", x.abs());
+    let mut grouped = String::new();
+    for (i, ch) in n.chars().enumerate() {
+        if i > 0 && (n.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    match currency {
+        Some(c) => format!("{sign}{grouped} {c}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Paid hours, FTE and cost of both scenarios and their change: the cost of
+/// an option (not simulated: from the staffing and the calendar).
+pub fn fmt_cost_change(b: &CostFigures, a: &CostFigures) -> String {
+    let d = a.paid_agent_hours - b.paid_agent_hours;
+    let mut s = format!(
+        "Paid agent-hours: {:.0} -> {:.0} ({d:+.0}, {:+.1}%); FTE ({} h/week): {:.1} -> {:.1} ({:+.1})",
+        b.paid_agent_hours,
+        a.paid_agent_hours,
+        100.0 * d / b.paid_agent_hours.max(f64::MIN_POSITIVE),
+        a.fte_hours_per_week,
+        b.fte,
+        a.fte,
+        a.fte - b.fte
+    );
+    if let (Some(x), Some(y)) = (b.cost, a.cost) {
+        let cur = a.currency.as_deref();
+        let _ = write!(
+            s,
+            "; cost: {} -> {} ({}{})",
+            fmt_money(x, cur),
+            fmt_money(y, cur),
+            if y >= x { "+" } else { "" },
+            fmt_money(y - x, cur)
+        );
+    }
+    s
+}
+
 /// A KPI the short tables keep: targeted, or significantly different.
 pub fn decides(k: &KpiComparison) -> bool {
     let d = &k.difference;
@@ -384,8 +437,7 @@ fn table_rows(o: &mut String, kpis: &[KpiComparison]) {
         "kpi", "base", "alternative", "difference", "independent", "verdict", "target"
     );
     for k in kpis {
-        let _ = writeln!(
-            o,
+        let line = format!(
             "    {:<40} {:>18} {:>18} {:>24} {:>14}  {:<26} {:<18} {}",
             k.kpi.name(),
             super::fmt_estimate(k.kpi, &k.base),
@@ -396,6 +448,7 @@ fn table_rows(o: &mut String, kpis: &[KpiComparison]) {
             fmt_target(k),
             fmt_met(k)
         );
+        let _ = writeln!(o, "{}", line.trim_end());
     }
 }
 
@@ -417,6 +470,7 @@ pub fn render_table(c: &Comparison) -> String {
     );
     for a in &c.alternatives {
         let _ = writeln!(o, "\nAlternative {}", a.scenario);
+        let _ = writeln!(o, "  {}", fmt_cost_change(&a.base_cost, &a.alt_cost));
         for e in &a.entities {
             let callers = match e.same_callers {
                 Some(true) => " (the same callers in both)",

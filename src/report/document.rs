@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::compare::{
-    decides, fmt_difference, fmt_half_width, fmt_met, fmt_target as fmt_kpi_target, verdict,
+    decides, fmt_cost_change, fmt_difference, fmt_half_width, fmt_met, fmt_money,
+    fmt_target as fmt_kpi_target, verdict,
 };
 use super::fmt_estimate;
 use super::plot::{self, PlotError};
@@ -325,20 +326,14 @@ fn call_types_of<'a>(s: &'a Summary, service: &str) -> Vec<&'a EntitySummary> {
         .collect()
 }
 
-/// Scheduled agent-hours of every group over the horizon.
-fn agent_hours(s: &Summary) -> f64 {
-    s.agent_groups
-        .iter()
-        .filter_map(|g| g.kpis.get(Kpi::ScheduledAgentHours))
-        .map(|e| e.mean)
-        .sum()
-}
+/// How a summary-table column reads its cell from a scenario's results.
+type CellFn = Box<dyn Fn(&Summary) -> Option<String>>;
 
 /// One column of the summary table: a header and how to read it from a
 /// summary (`None`: the scenario has no such figure).
 struct Column {
     header: String,
-    cell: Box<dyn Fn(&Summary) -> Option<String>>,
+    cell: CellFn,
 }
 
 /// The columns of the summary table, from every scenario of the report:
@@ -423,21 +418,52 @@ fn summary_columns(runs: &[ReportRun<'_>]) -> Vec<Column> {
             );
         }
     }
-    let base_hours = runs.first().map_or(f64::NAN, |r| agent_hours(r.summary));
+    let base = runs.first().map(|r| r.summary.cost.clone());
+    let base_hours = base.as_ref().map_or(f64::NAN, |c| c.paid_agent_hours);
     cols.push(Column {
-        header: "scheduled agent-hours".into(),
-        cell: Box::new(|s: &Summary| Some(format!("{:.0}", agent_hours(s)))),
+        header: "paid agent-hours".into(),
+        cell: Box::new(|s: &Summary| Some(format!("{:.0}", s.cost.paid_agent_hours))),
     });
     cols.push(Column {
         header: "change from A".into(),
         cell: Box::new(move |s: &Summary| {
-            let d = agent_hours(s) - base_hours;
+            let d = s.cost.paid_agent_hours - base_hours;
             Some(format!(
                 "{d:+.0} ({:+.1}%)",
                 100.0 * d / base_hours.max(f64::MIN_POSITIVE)
             ))
         }),
     });
+    let fte_h = base.as_ref().map_or(0.0, |c| c.fte_hours_per_week);
+    cols.push(Column {
+        header: format!("FTE ({fte_h} h/week)"),
+        cell: Box::new(|s: &Summary| Some(format!("{:.1}", s.cost.fte))),
+    });
+    if runs.iter().any(|r| r.summary.cost.cost.is_some()) {
+        let base_cost = base.as_ref().and_then(|c| c.cost);
+        cols.push(Column {
+            header: "cost".into(),
+            cell: Box::new(|s: &Summary| {
+                Some(s.cost.cost.map_or("no hourly_cost".into(), |c| {
+                    fmt_money(c, s.cost.currency.as_deref())
+                }))
+            }),
+        });
+        cols.push(Column {
+            header: "cost change from A".into(),
+            cell: Box::new(move |s: &Summary| {
+                let (Some(c), Some(b)) = (s.cost.cost, base_cost) else {
+                    return Some("-".into());
+                };
+                Some(format!(
+                    "{}{} ({:+.1}%)",
+                    if c >= b { "+" } else { "" },
+                    fmt_money(c - b, s.cost.currency.as_deref()),
+                    100.0 * (c - b) / b.max(f64::MIN_POSITIVE)
+                ))
+            }),
+        });
+    }
     cols
 }
 
@@ -528,6 +554,10 @@ fn keep_kpis(list: &[KpiComparison], full: bool) -> Vec<&KpiComparison> {
 /// appendix), else only KPIs that are targeted or differ significantly.
 fn comparison_blocks(a: &Alternative, letter: &str, full: bool) -> Vec<Block> {
     let mut out = Vec::new();
+    if !full {
+        out.push(Block::Heading(3, format!("{letter} vs A: cost")));
+        out.push(Block::Paragraph(fmt_cost_change(&a.base_cost, &a.alt_cost)));
+    }
     let keep = |list| keep_kpis(list, full);
     for e in &a.entities {
         let kpis = keep(&e.kpis);
@@ -614,6 +644,27 @@ fn comparison_blocks(a: &Alternative, letter: &str, full: bool) -> Vec<Block> {
     out
 }
 
+/// Draws `p` into `plot_dir/STEM.png` and `.svg` and adds it to the report.
+fn add_figure<P: plot::Plot>(
+    doc: &mut Document,
+    plots: &mut Vec<PathBuf>,
+    plot_dir: &Path,
+    stem: String,
+    p: &P,
+    caption: String,
+) -> Result<(), ReportError> {
+    let f = plot::save(p, &plot_dir.join(&stem))?;
+    plots.push(f.png.clone());
+    plots.push(f.svg.clone());
+    doc.blocks.push(Block::Figure {
+        caption,
+        png: format!("plots/{stem}.png"),
+        svg: format!("plots/{stem}.svg"),
+        svg_text: f.svg_text,
+    });
+    Ok(())
+}
+
 /// Draws the plots and writes `report.md` and `report.html` into `dir`.
 ///
 /// # Errors
@@ -638,23 +689,6 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
         blocks: Vec::new(),
     };
     let mut plots = Vec::new();
-    let figure = |doc: &mut Document,
-                  plots: &mut Vec<PathBuf>,
-                  stem: String,
-                  caption: String,
-                  files: Result<plot::PlotFiles, PlotError>|
-     -> Result<(), ReportError> {
-        let f = files?;
-        plots.push(f.png.clone());
-        plots.push(f.svg.clone());
-        doc.blocks.push(Block::Figure {
-            caption,
-            png: format!("plots/{stem}.png"),
-            svg: format!("plots/{stem}.svg"),
-            svg_text: f.svg_text,
-        });
-        Ok(())
-    };
     let plot_dir = dir.join("plots");
     // Names whose slugs collide ("Front office", "front-office") get a
     // numbered suffix, so that each has its own plot files.
@@ -694,7 +728,7 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
     doc.blocks.push(Block::Heading(2, "Summary".into()));
     let cols = summary_columns(&input.runs);
     doc.blocks.push(Block::Paragraph(format!(
-        "One row per scenario: each target over the horizon ({} day(s) from {}), each reporting window and each priority call type against its service's targets (mean over replications, OK when the mean meets the target), and the agent-hours scheduled. 'not in this scenario': the scenario has no such service, window or call type.",
+        "One row per scenario: each target over the horizon ({} day(s) from {}), each reporting window and each priority call type against its service's targets (mean over replications, OK when the mean meets the target), and the paid agent-hours (scheduled hours on open days and hours: closed days, holidays and closed hours cost nothing), FTE and cost where `hourly_cost` is set. 'not in this scenario': the scenario has no such service, window or call type.",
         base.summary.horizon.days, base.summary.horizon.start
     )));
     let mut header = vec!["scenario".to_string()];
@@ -734,14 +768,9 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
                 match q {
                     Ok(q) => rows.push(vec![
                         name,
-                        format!("{:.0}", q.input_agent_hours),
-                        format!("{:.0}", q.agent_hours),
-                        format!(
-                            "{:+.0} ({:+.1}%)",
-                            q.agent_hours - q.input_agent_hours,
-                            100.0 * (q.agent_hours - q.input_agent_hours)
-                                / q.input_agent_hours.max(f64::MIN_POSITIVE)
-                        ),
+                        format!("{:.0}", q.input_cost.paid_agent_hours),
+                        format!("{:.0}", q.cost.paid_agent_hours),
+                        fmt_cost_change(&q.input_cost, &q.cost),
                         format!(
                             "{} of {}",
                             q.intervals_with_calls - q.intervals_missing,
@@ -767,9 +796,9 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
             doc.blocks.push(Block::Table {
                 header: [
                     "scenario",
-                    "agent-hours as planned",
-                    "agent-hours that meet the targets",
-                    "change",
+                    "paid agent-hours as planned",
+                    "paid agent-hours that meet the targets",
+                    "change (planned -> meeting the targets)",
                     "intervals with calls meeting every target",
                     "horizon figures with that staffing",
                 ]
@@ -853,46 +882,43 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
                 .answered_within_s
                 .map_or(String::new(), |t| format!(" (answered within {t} s)"));
             let stem = unique(format!("{sc}-{sv}-service-level"));
-            let p = plot::interval_plot(s, svc, Kpi::ServiceLevel);
-            let files = plot::save(&p, &plot_dir.join(&stem));
-            figure(
+            add_figure(
                 &mut doc,
                 &mut plots,
+                &plot_dir,
                 stem,
+                &plot::interval_plot(s, svc, Kpi::ServiceLevel),
                 format!(
                     "{}: service level{thr} of {} per interval of the day, one line per weekday, with 95% CI band and target.",
                     letter(i),
                     svc.name
                 ),
-                files,
             )?;
             let stem = unique(format!("{sc}-{sv}-abandonment"));
-            let p = plot::interval_plot(s, svc, Kpi::AbandonRate);
-            let files = plot::save(&p, &plot_dir.join(&stem));
-            figure(
+            add_figure(
                 &mut doc,
                 &mut plots,
+                &plot_dir,
                 stem,
+                &plot::interval_plot(s, svc, Kpi::AbandonRate),
                 format!(
                     "{}: abandonment rate of {} per interval of the day, with 95% CI band and target.",
                     letter(i),
                     svc.name
                 ),
-                files,
             )?;
             let stem = unique(format!("{sc}-{sv}-heatmap"));
-            let p = plot::heatmap(s, svc, Kpi::ServiceLevel);
-            let files = plot::save(&p, &plot_dir.join(&stem));
-            figure(
+            add_figure(
                 &mut doc,
                 &mut plots,
+                &plot_dir,
                 stem,
+                &plot::heatmap(s, svc, Kpi::ServiceLevel),
                 format!(
                     "{}: service level{thr} of {} by weekday and interval (%), coloured against the target.",
                     letter(i),
                     svc.name
                 ),
-                files,
             )?;
         }
         let required = input
@@ -902,12 +928,12 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
             .and_then(|r| r.as_ref().ok())
             .map(|q| &q.required);
         let stem = unique(format!("{sc}-demand"));
-        let p = plot::demand_plot(s, required);
-        let files = plot::save(&p, &plot_dir.join(&stem));
-        figure(
+        add_figure(
             &mut doc,
             &mut plots,
+            &plot_dir,
             stem,
+            &plot::demand_plot(s, required),
             format!(
                 "{}: demand vs capacity: offered load (Erlangs) and agents available after shrinkage per interval, per weekday with calls{}.",
                 letter(i),
@@ -917,7 +943,6 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
                     ""
                 }
             ),
-            files,
         )?;
     }
 
@@ -972,16 +997,16 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
             if p.panels.is_empty() {
                 continue;
             }
-            let files = plot::save(&p, &plot_dir.join(&stem));
-            figure(
+            add_figure(
                 &mut doc,
                 &mut plots,
+                &plot_dir,
                 stem,
+                &p,
                 format!(
                     "Service {}: each targeted KPI, ASA and occupancy for every scenario (letters as above), with 95% CI whiskers and target.",
                     svc.name
                 ),
-                files,
             )?;
         }
         doc.blocks

@@ -114,9 +114,13 @@ pub fn save<P: Plot>(plot: &P, stem: &Path) -> Result<PlotFiles, PlotError> {
         root.present().map_err(|e| err(&svg, &e))?;
     }
     // Text as glyph outlines: the SVG looks like the PNG in every viewer.
-    let prefix = stem
-        .file_name()
-        .map_or_else(|| "g".to_string(), |n| n.to_string_lossy().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+    let prefix = stem.file_name().map_or_else(
+        || "g".to_string(),
+        |n| {
+            n.to_string_lossy()
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        },
+    );
     let svg_text = super::svgtext::text_to_paths(&svg_text, &prefix);
     write_atomic(&svg, svg_text.as_bytes()).map_err(|e| err(&svg, &e))?;
     let (w, h) = plot.size();
@@ -138,17 +142,17 @@ fn style(size: u32) -> TextStyle<'static> {
     (FONT, size).into_font().color(&BLACK)
 }
 
-fn caption_style() -> TextStyle<'static> {
-    (FONT, 24, FontStyle::Bold).into_font().color(&BLACK)
-}
-
 /// Height of the title area: two lines.
 const TITLE_H: u32 = 64;
 
 /// Draws a title: the first line (the scenario's title) in bold, smaller
 /// when it is long so that it fits the width, the rest (what the plot
 /// shows) below it.
-fn draw_title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, width: u32) -> DrawResult
+fn draw_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    width: u32,
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
@@ -900,10 +904,7 @@ pub fn demand_plot(s: &Summary, required: Option<&Required>) -> DemandPlot {
         }
     }
     DemandPlot {
-        title: format!(
-            "{}\ndemand vs capacity per interval",
-            scenario_title(s)
-        ),
+        title: format!("{}\ndemand vs capacity per interval", scenario_title(s)),
         panels: panels
             .into_iter()
             .map(|(w, v)| (weekday_name(Weekday::from_index(w)).to_string(), v))

@@ -146,10 +146,11 @@ pub fn text_to_paths(svg: &str, prefix: &str) -> String {
         out.push('>');
         for (dx, id) in ids {
             let key = (bold, id.0);
-            if !defs.contains_key(&key) {
-                defs.insert(key, glyph_path(font, id));
-            }
-            if defs[&key].is_empty() {
+            if defs
+                .entry(key)
+                .or_insert_with(|| glyph_path(font, id))
+                .is_empty()
+            {
                 continue; // a space
             }
             let _ = write!(
@@ -180,7 +181,10 @@ pub fn text_to_paths(svg: &str, prefix: &str) -> String {
     }
     d.push_str("</defs>\n");
     // The definitions go right after the opening <svg ...> tag.
-    match out.find("<svg").and_then(|i| out[i..].find('>').map(|j| i + j + 1)) {
+    match out
+        .find("<svg")
+        .and_then(|i| out[i..].find('>').map(|j| i + j + 1))
+    {
         Some(i) => {
             out.insert_str(i, &format!("\n{d}"));
             out

@@ -422,6 +422,7 @@ impl SummaryBuilder {
             call_types,
             agent_groups,
             unfinished_calls: self.unfinished.estimate(&mut t),
+            cost: CostFigures::of(sc),
             per_replication: self.totals.clone(),
         }
     }
@@ -839,6 +840,64 @@ impl Default for Definitions {
     }
 }
 
+/// Paid agent-hours, FTE and cost of one agent group (from the scenario's
+/// staffing and calendar, not simulated: see [`crate::cost`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupCostFigures {
+    /// Group name.
+    pub name: String,
+    /// Paid agent-hours over the horizon (open days and hours only).
+    pub paid_agent_hours: f64,
+    /// Full-time equivalents.
+    pub fte: f64,
+    /// Paid hours x `hourly_cost`, when the group has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+}
+
+/// Paid agent-hours, FTE and cost of the scenario's staffing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostFigures {
+    /// Paid agent-hours of every group over the horizon.
+    pub paid_agent_hours: f64,
+    /// Full-time equivalents: paid hours / (`fte_hours_per_week` x weeks).
+    pub fte: f64,
+    /// Paid hours per week of one FTE.
+    pub fte_hours_per_week: f64,
+    /// Total cost, when every group has an `hourly_cost`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+    /// `[cost] currency`, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Per agent group.
+    pub groups: Vec<GroupCostFigures>,
+}
+
+impl CostFigures {
+    /// The figures of `sc`'s staffing.
+    pub fn of(sc: &Scenario) -> CostFigures {
+        let c = crate::cost::summary(sc);
+        CostFigures {
+            paid_agent_hours: c.paid_hours,
+            fte: c.fte,
+            fte_hours_per_week: c.fte_hours_per_week,
+            cost: c.cost,
+            currency: c.currency,
+            groups: c
+                .groups
+                .into_iter()
+                .map(|g| GroupCostFigures {
+                    name: g.group,
+                    paid_agent_hours: g.paid_hours,
+                    fte: g.fte,
+                    cost: g.cost,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The result of simulating a scenario: what every exporter reads.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -865,6 +924,8 @@ pub struct Summary {
     pub agent_groups: Vec<EntitySummary>,
     /// Callers still waiting when the simulation stopped (a day after the horizon).
     pub unfinished_calls: Estimate,
+    /// Paid agent-hours, FTE and cost of the staffing.
+    pub cost: CostFigures,
     /// Horizon totals of every KPI per entity (services, call types, groups)
     /// and replication, in replication order: the raw material of paired
     /// comparisons.
