@@ -9,8 +9,9 @@
 #
 # Usage:
 #   results/regenerate.sh           full runs (the scenarios' own replications and seed)
-#   results/regenerate.sh --quick   5 replications into a temporary folder, deleted
-#                                   afterwards: CI runs this so the command cannot rot
+#   results/regenerate.sh --quick   5 replications, no staffing search (--no-staff), into
+#                                   a temporary folder deleted afterwards: CI runs this so
+#                                   the command cannot rot
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +29,7 @@ extra=()
 if [[ $quick == 1 ]]; then
   out="$(mktemp -d)"
   trap 'rm -rf "$out"' EXIT
-  extra=(--replications 5)
+  extra=(--replications 5 --no-staff)
 else
   out=results
 fi

@@ -236,6 +236,8 @@ fn verdict_and_fail_if_worse_agree_on_polarity() {
                 difference: est(diff, 0.1),
                 independent_ci95: 0.2,
                 target: None,
+                polarity: k.polarity(),
+                met: None,
             };
             let v = verdict(&c);
             assert_eq!(

@@ -187,6 +187,9 @@ pub struct ReportArgs {
     /// Output folder (created if missing), e.g. results/NAME.
     #[arg(long, short = 'o')]
     pub out: PathBuf,
+    /// Skip "what it takes" (the staffing search per scenario, the slow part).
+    #[arg(long)]
+    pub no_staff: bool,
     /// Replications, seed, threads, progress (the baseline's settings by default).
     #[command(flatten)]
     pub sim: SimFlags,

@@ -394,6 +394,59 @@ fn cmd_compare(
     Ok(())
 }
 
+/// Replications per simulation of the staffing search in a report (fewer
+/// than a run: the search simulates each scenario many times).
+const REPORT_STAFF_REPLICATIONS: u32 = 10;
+
+/// "What it takes" for each scenario of a report: the per-interval
+/// staffing search, through its one narrow entry point.
+fn what_it_takes(
+    paths: &[&Path],
+    summaries: &[crate::stats::Summary],
+    sim: &args::SimFlags,
+) -> Result<
+    (
+        Vec<Result<crate::optimize::requirement::Requirement, String>>,
+        String,
+    ),
+    CliError,
+> {
+    use crate::optimize::requirement::{RequirementOptions, requirement};
+    let reps = summaries
+        .first()
+        .map_or(REPORT_STAFF_REPLICATIONS, |s| s.replications)
+        .clamp(2, REPORT_STAFF_REPLICATIONS);
+    let o = RequirementOptions {
+        replications: reps,
+        seed: Some(summaries.first().map_or(1, |s| s.seed)),
+        threads: sim.threads,
+        confidence: 0.95,
+    };
+    let mut out = Vec::new();
+    for p in paths {
+        let sc = load(p)?;
+        let started = Instant::now();
+        if !sim.quiet {
+            eprintln!("what it takes: staffing search for {} ...", sc.name);
+        }
+        out.push(requirement(&sc, &o).map_err(|e| e.to_string()));
+        if !sim.quiet {
+            eprintln!(
+                "what it takes: {} done in {:.1} s",
+                sc.name,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let note = format!(
+        "The staffing that meets every target in every interval with calls, found by `ccsim staff` (per interval, every agent group, confidence {:.0}%, {} replications per simulation, seed {}; a reduced setting for the report: `ccsim staff` with more replications gives a firmer answer). Paid agent-hours count scheduled hours on open days and hours only.",
+        o.confidence * 100.0,
+        o.replications,
+        o.seed.unwrap_or(1)
+    );
+    Ok((out, note))
+}
+
 fn cmd_report(a: args::ReportArgs, limits: &limits::Limits) -> Result<(), CliError> {
     let paths: Vec<&Path> = a.scenarios.iter().map(PathBuf::as_path).collect();
     let unsharded = (&shard::Source::Simulate, None, None);
@@ -407,7 +460,15 @@ fn cmd_report(a: args::ReportArgs, limits: &limits::Limits) -> Result<(), CliErr
         .iter()
         .map(|p| p.display().to_string())
         .collect();
+    let (requirements, staff_note) = if a.no_staff {
+        (None, None)
+    } else {
+        let (reqs, note) = what_it_takes(&paths, &summaries, &a.sim)?;
+        (Some(reqs), Some(note))
+    };
     let input = report::document::ReportInput {
+        requirements,
+        staff_note,
         runs: files
             .iter()
             .zip(&summaries)

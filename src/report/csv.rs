@@ -1,11 +1,14 @@
 //! Long-format CSV of a summary: one row per entity, scope and KPI.
 //!
 //! Columns: `scenario, seed, replications, entity_kind, entity, scope,
-//! weekday, start, date, kpi, mean, ci95`. `scope` is `horizon`, `interval`
-//! (a weekday's interval pooled over the horizon) or `day`.
+//! weekday, start, date, kpi, mean, ci95, window, target, direction, status,
+//! met_share`. `scope` is `horizon`, `window` (a `[[window]]`, named in
+//! `window`), `interval` (a weekday's interval pooled over the horizon) or
+//! `day`. Targeted KPIs of the horizon and of windows carry the target, its
+//! direction (`>=`, `<=`), OK/KO and P(met) (share of replications meeting it).
 
 use crate::stats::Summary;
-use crate::stats::summary::{EntitySummary, Kpis};
+use crate::stats::summary::{Compliance, EntitySummary, Kpis};
 
 /// Renders the summary as CSV.
 ///
@@ -26,31 +29,53 @@ pub fn render(s: &Summary) -> Result<String, csv::Error> {
         "kpi",
         "mean",
         "ci95",
+        "window",
+        "target",
+        "direction",
+        "status",
+        "met_share",
     ])?;
     let seed = s.seed.to_string();
     let reps = s.replications.to_string();
     let mut rows = |kind: &str, e: &EntitySummary| -> Result<(), csv::Error> {
-        let mut put =
-            |scope: &str, wd: &str, start: &str, date: &str, k: &Kpis| -> Result<(), csv::Error> {
-                for (kpi, est) in &k.0 {
-                    w.write_record([
-                        s.scenario.as_str(),
-                        &seed,
-                        &reps,
-                        kind,
-                        &e.name,
-                        scope,
-                        wd,
-                        start,
-                        date,
-                        kpi.name(),
-                        &num(est.mean),
-                        &num(est.ci95),
-                    ])?;
-                }
-                Ok(())
-            };
-        put("horizon", "", "", "", &e.kpis)?;
+        let mut put = |scope: &str,
+                       wd: &str,
+                       start: &str,
+                       date: &str,
+                       k: &Kpis,
+                       window: &str,
+                       targets: &[Compliance]|
+         -> Result<(), csv::Error> {
+            for (kpi, est) in &k.0 {
+                let t = targets
+                    .iter()
+                    .find(|c| c.kpi == *kpi && c.call_type.as_deref().is_none_or(|n| n == e.name));
+                w.write_record([
+                    s.scenario.as_str(),
+                    &seed,
+                    &reps,
+                    kind,
+                    &e.name,
+                    scope,
+                    wd,
+                    start,
+                    date,
+                    kpi.name(),
+                    &num(est.mean),
+                    &num(est.ci95),
+                    window,
+                    &t.map(|t| num(t.target)).unwrap_or_default(),
+                    t.map_or("", |t| t.direction.symbol()),
+                    t.map_or("", |t| t.status.label()),
+                    &t.map(|t| num(t.met_share)).unwrap_or_default(),
+                ])?;
+            }
+            Ok(())
+        };
+        put("horizon", "", "", "", &e.kpis, "", &e.compliance)?;
+        for win in &e.windows {
+            put("window", "", "", "", &win.kpis, &win.name, &win.compliance)?;
+        }
         for iv in &e.intervals {
             put(
                 "interval",
@@ -58,10 +83,12 @@ pub fn render(s: &Summary) -> Result<String, csv::Error> {
                 iv.start.as_str(),
                 "",
                 &iv.kpis,
+                "",
+                &[],
             )?;
         }
         for d in &e.days {
-            put("day", d.weekday.short(), "", &d.date, &d.kpis)?;
+            put("day", d.weekday.short(), "", &d.date, &d.kpis, "", &[])?;
         }
         Ok(())
     };

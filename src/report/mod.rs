@@ -7,6 +7,7 @@ pub mod csv;
 pub mod document;
 pub mod plot;
 pub mod staffing;
+pub mod svgtext;
 pub mod table;
 
 use crate::stats::{Estimate, Kpi, Summary};

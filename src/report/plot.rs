@@ -2,7 +2,8 @@
 //!
 //! Text is drawn with DejaVu Sans embedded in the binary (the `dejavu`
 //! crate), registered once as plotters' `sans-serif` family, so the plots
-//! read the same on every machine and need no system font.
+//! read the same on every machine and need no system font; in SVGs it is
+//! written as glyph outlines ([`super::svgtext`]).
 //!
 //! Each plot kind is a plain data type ([`LinePlot`], [`Heatmap`],
 //! [`DemandPlot`], [`ComparisonPlot`]) built from results by a function of
@@ -112,6 +113,15 @@ pub fn save<P: Plot>(plot: &P, stem: &Path) -> Result<PlotFiles, PlotError> {
         plot.draw(&root).map_err(|e| err(&svg, &e))?;
         root.present().map_err(|e| err(&svg, &e))?;
     }
+    // Text as glyph outlines: the SVG looks like the PNG in every viewer.
+    let prefix = stem.file_name().map_or_else(
+        || "g".to_string(),
+        |n| {
+            n.to_string_lossy()
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        },
+    );
+    let svg_text = super::svgtext::text_to_paths(&svg_text, &prefix);
     write_atomic(&svg, svg_text.as_bytes()).map_err(|e| err(&svg, &e))?;
     let (w, h) = plot.size();
     let mut rgb = vec![255u8; w as usize * h as usize * 3];
@@ -132,8 +142,35 @@ fn style(size: u32) -> TextStyle<'static> {
     (FONT, size).into_font().color(&BLACK)
 }
 
-fn caption_style() -> TextStyle<'static> {
-    (FONT, 24, FontStyle::Bold).into_font().color(&BLACK)
+/// Height of the title area: two lines.
+const TITLE_H: u32 = 64;
+
+/// Draws a title: the first line (the scenario's title) in bold, smaller
+/// when it is long so that it fits the width, the rest (what the plot
+/// shows) below it.
+fn draw_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    width: u32,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let mut lines = title.splitn(2, '\n');
+    let first = lines.next().unwrap_or_default();
+    // DejaVu Sans Bold: about 0.68 em per character on average.
+    let fit = (f64::from(width.saturating_sub(32)) / (0.68 * first.chars().count().max(1) as f64))
+        .floor() as u32;
+    let size = fit.clamp(12, 22);
+    area.draw(&Text::new(
+        first.to_string(),
+        (16, 8),
+        (FONT, size, FontStyle::Bold).into_font().color(&BLACK),
+    ))?;
+    if let Some(second) = lines.next() {
+        area.draw(&Text::new(second.to_string(), (16, 36), style(17)))?;
+    }
+    Ok(())
 }
 
 fn clock_label(h: f64) -> String {
@@ -174,6 +211,67 @@ pub fn kpi_title(k: Kpi) -> String {
     format!("{name} ({unit})")
 }
 
+/// The title of a scenario in plots and reports: its `description` (e.g.
+/// "CUP, January-June 2025, status quo"), else its name.
+pub fn scenario_title(s: &Summary) -> &str {
+    s.description.as_deref().unwrap_or(&s.scenario)
+}
+
+/// Axis description of a service KPI naming its threshold: "answered
+/// within 20 s, % of offered calls".
+pub fn threshold_axis(k: Kpi, answered_within_s: Option<f64>) -> String {
+    match (k, answered_within_s) {
+        (Kpi::ServiceLevel, Some(t)) => format!("answered within {t} s, % of offered calls"),
+        (Kpi::AbandonRate, _) => "abandoned, % of offered calls".into(),
+        _ => kpi_title(k),
+    }
+}
+
+/// Splits points sorted by x into runs without a gap wider than `gap`: a
+/// closed interval (lunch, a night) breaks the line instead of being drawn
+/// across as if there were data.
+fn runs<T: Copy>(points: &[(f64, T)], gap: Option<f64>) -> Vec<Vec<(f64, T)>> {
+    let mut out: Vec<Vec<(f64, T)>> = Vec::new();
+    for &p in points {
+        match (out.last_mut(), gap) {
+            (Some(run), Some(g)) if run.last().is_some_and(|l| p.0 - l.0 <= g * 1.01) => {
+                run.push(p);
+            }
+            (Some(run), None) => run.push(p),
+            _ => out.push(vec![p]),
+        }
+    }
+    out
+}
+
+/// Draws a legend as a column of entries in `area` (outside the plotting
+/// area, so that it never covers data). Entries are `(colour, label,
+/// dashed)`.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(RGBColor, String, bool)],
+    y0: i32,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    for (i, (c, label, dashed)) in entries.iter().enumerate() {
+        let y = y0 + 28 * i as i32;
+        if *dashed {
+            for x in [0, 14] {
+                area.draw(&PathElement::new(
+                    vec![(x + 4, y), (x + 14, y)],
+                    c.stroke_width(2),
+                ))?;
+            }
+        } else {
+            area.draw(&PathElement::new(vec![(4, y), (32, y)], c.stroke_width(3)))?;
+        }
+        area.draw(&Text::new(label.clone(), (40, y - 9), style(15)))?;
+    }
+    Ok(())
+}
+
 /// One line with its 95% confidence band.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
@@ -200,8 +298,12 @@ pub struct LinePlot {
     pub x_is_clock: bool,
     /// Y range is capped at 100 (percentages).
     pub percent: bool,
-    /// Legend in the upper right corner (else lower right).
+    /// Legend in the upper right corner (else lower right). The legend is
+    /// drawn outside the plotting area; kept for callers.
     pub legend_top: bool,
+    /// Points further apart than this (x units) are not joined: closed
+    /// intervals break the line.
+    pub gap: Option<f64>,
 }
 
 /// The KPI of a service per interval of the day, one line per weekday,
@@ -239,8 +341,8 @@ pub fn interval_plot(s: &Summary, e: &EntitySummary, k: Kpi) -> LinePlot {
         .map(|c| c.target * scale(k));
     LinePlot {
         title: format!(
-            "{}: {} per interval, service {}",
-            s.scenario,
+            "{}\n{} per interval, service {}",
+            scenario_title(s),
             kpi_title(k).split(" (").next().unwrap_or_default(),
             e.name
         ),
@@ -248,12 +350,13 @@ pub fn interval_plot(s: &Summary, e: &EntitySummary, k: Kpi) -> LinePlot {
             "time of day (interval midpoint, {}-minute intervals)",
             s.horizon.interval_minutes
         ),
-        y_desc: kpi_title(k),
+        y_desc: threshold_axis(k, e.answered_within_s),
         series: by_day.into_values().collect(),
         target,
         x_is_clock: true,
         percent: k.is_share(),
         legend_top: k.polarity() == Polarity::LowerIsBetter,
+        gap: Some(f64::from(s.horizon.interval_minutes) / 60.0),
     }
 }
 
@@ -283,7 +386,7 @@ pub fn staffing_plot(
         .collect();
     pts.sort_by(|a, b| a.0.total_cmp(&b.0));
     LinePlot {
-        title: format!("{scenario}: {} vs staffing", k.name().replace('_', " ")),
+        title: format!("{scenario}\n{} vs staffing", k.name().replace('_', " ")),
         x_desc: level_desc.to_string(),
         y_desc: kpi_axis(k),
         series: vec![Series {
@@ -294,6 +397,7 @@ pub fn staffing_plot(
         x_is_clock: false,
         percent: k.is_share(),
         legend_top: k.polarity() == Polarity::LowerIsBetter,
+        gap: None,
     }
 }
 
@@ -315,7 +419,7 @@ fn finite_or(x: f64, d: f64) -> f64 {
 
 impl Plot for LinePlot {
     fn size(&self) -> (u32, u32) {
-        (1000, 600)
+        (1200, 614)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
@@ -347,18 +451,20 @@ impl Plot for LinePlot {
         if self.percent {
             y_max = y_max.min(100.0);
         }
-        let (_, h) = self.size();
-        let (top, rest) = root.split_vertically(50);
-        top.draw(&Text::new(self.title.as_str(), (16, 12), caption_style()))?;
-        let (body, foot) = rest.split_vertically(h - 50 - 28);
+        let (w, h) = self.size();
+        let (top, rest) = root.split_vertically(TITLE_H);
+        draw_title(&top, &self.title, w)?;
+        let (body, foot) = rest.split_vertically(h - TITLE_H - 28);
         foot.draw(&Text::new(
-            "lines: means over replications; shaded bands: 95% confidence intervals",
+            "lines: means over replications; shaded bands: 95% confidence intervals; a gap: closed or no calls",
             (16, 4),
             style(14).color(&RGBColor(80, 80, 80)),
         ))?;
-        let mut chart = ChartBuilder::on(&body)
+        // The legend has its own column right of the plotting area.
+        let (plot_area, legend_area) = body.split_horizontally(w - 190);
+        let mut chart = ChartBuilder::on(&plot_area)
             .margin(16)
-            .margin_right(34)
+            .margin_right(20)
             .x_label_area_size(56)
             .y_label_area_size(72)
             .build_cartesian_2d(x0..x1, 0.0..y_max)?;
@@ -382,62 +488,53 @@ impl Plot for LinePlot {
         let clamp = |y: f64| y.clamp(0.0, y_max);
         // Fainter bands when many lines overlap.
         let band_alpha = if self.series.len() <= 3 { 0.18 } else { 0.10 };
+        let mut legend = Vec::new();
         for (i, s) in self.series.iter().enumerate() {
             let color = PALETTE[i % PALETTE.len()];
-            let mut band: Vec<(f64, f64)> = s
-                .points
-                .iter()
-                .map(|(x, e)| (*x, clamp(e.mean + finite_or(e.ci95, 0.0))))
-                .collect();
-            band.extend(
-                s.points
+            for run in runs(&s.points, self.gap) {
+                let mut band: Vec<(f64, f64)> = run
                     .iter()
-                    .rev()
-                    .map(|(x, e)| (*x, clamp(e.mean - finite_or(e.ci95, 0.0)))),
-            );
-            if band.len() >= 3 {
-                chart.draw_series(std::iter::once(Polygon::new(band, color.mix(band_alpha))))?;
+                    .map(|(x, e)| (*x, clamp(e.mean + finite_or(e.ci95, 0.0))))
+                    .collect();
+                band.extend(
+                    run.iter()
+                        .rev()
+                        .map(|(x, e)| (*x, clamp(e.mean - finite_or(e.ci95, 0.0)))),
+                );
+                if band.len() >= 3 {
+                    chart
+                        .draw_series(std::iter::once(Polygon::new(band, color.mix(band_alpha))))?;
+                }
+                let line: Vec<(f64, f64)> = run.iter().map(|(x, e)| (*x, clamp(e.mean))).collect();
+                chart.draw_series(LineSeries::new(line.clone(), color.stroke_width(3)))?;
+                chart.draw_series(line.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
             }
-            let line: Vec<(f64, f64)> = s.points.iter().map(|(x, e)| (*x, clamp(e.mean))).collect();
-            chart
-                .draw_series(LineSeries::new(line.clone(), color.stroke_width(3)))?
-                .label(s.label.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3))
-                });
-            chart.draw_series(line.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
+            legend.push((color, s.label.clone(), false));
         }
         if let Some(t) = self.target {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    vec![(x0, t), (x1, t)],
-                    10,
-                    6,
-                    TARGET.stroke_width(2),
-                ))?
-                .label(format!("target {}", fmt_plain(t, self.percent)))
-                .legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 24, y)], TARGET.stroke_width(2))
-                });
+            chart.draw_series(DashedLineSeries::new(
+                vec![(x0, t), (x1, t)],
+                10,
+                6,
+                TARGET.stroke_width(2),
+            ))?;
+            legend.push((
+                TARGET,
+                format!("target {}", fmt_plain(t, self.percent)),
+                true,
+            ));
         }
-        chart
-            .configure_series_labels()
-            .label_font(style(15))
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(150, 150, 150))
-            .position(if self.legend_top {
-                SeriesLabelPosition::UpperRight
-            } else {
-                SeriesLabelPosition::LowerRight
-            })
-            .draw()?;
+        draw_legend(&legend_area, &legend, 40)?;
         Ok(())
     }
 }
 
 fn fmt_plain(x: f64, percent: bool) -> String {
     if percent {
-        format!("{x:.0}%")
+        // 94.5 stays 94.5, never 95.
+        let t = format!("{x:.2}");
+        let t = t.trim_end_matches('0').trim_end_matches('.');
+        format!("{t}%")
     } else if x.abs() >= 100.0 {
         format!("{x:.0}")
     } else {
@@ -456,8 +553,10 @@ pub struct Heatmap {
     pub rows: Vec<(String, Vec<(f64, f64)>)>,
     /// Interval length, hours.
     pub interval_h: f64,
-    /// Target in plot units: cells missing it get a red frame.
+    /// Target in plot units: the colour scale diverges from it.
     pub target: Option<f64>,
+    /// Axis/colour-bar description naming the threshold.
+    pub desc: String,
 }
 
 /// Heatmap of a service KPI (service level or ASA) by weekday and interval.
@@ -475,8 +574,8 @@ pub fn heatmap(s: &Summary, e: &EntitySummary, k: Kpi) -> Heatmap {
     }
     Heatmap {
         title: format!(
-            "{}: {} by weekday and interval, service {}",
-            s.scenario,
+            "{}\n{} by weekday and interval, service {}",
+            scenario_title(s),
             kpi_title(k).split(" (").next().unwrap_or_default(),
             e.name
         ),
@@ -491,26 +590,88 @@ pub fn heatmap(s: &Summary, e: &EntitySummary, k: Kpi) -> Heatmap {
             .iter()
             .find(|c| c.call_type.is_none() && c.kpi == k)
             .map(|c| c.target * scale(k)),
+        desc: threshold_axis(k, e.answered_within_s),
     }
 }
 
-/// Red (worst) to yellow to green (best) for `t` in [0, 1].
-fn heat_color(t: f64) -> RGBColor {
-    let t = t.clamp(0.0, 1.0);
-    let lerp = |a: u8, b: u8, u: f64| (f64::from(a) + (f64::from(b) - f64::from(a)) * u) as u8;
-    let (r, y, g) = ((215, 48, 39), (254, 224, 139), (26, 152, 80));
-    if t < 0.5 {
-        let u = t * 2.0;
-        RGBColor(lerp(r.0, y.0, u), lerp(r.1, y.1, u), lerp(r.2, y.2, u))
-    } else {
-        let u = (t - 0.5) * 2.0;
-        RGBColor(lerp(y.0, g.0, u), lerp(y.1, g.1, u), lerp(y.2, g.2, u))
+fn lerp_color(a: (u8, u8, u8), b: (u8, u8, u8), u: f64) -> RGBColor {
+    let u = u.clamp(0.0, 1.0);
+    let l = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * u).round() as u8;
+    RGBColor(l(a.0, b.0), l(a.1, b.1), l(a.2, b.2))
+}
+
+/// A colour scale for a heatmap: anchored to the target when there is one
+/// (blue where the cell meets it, orange where it misses, deeper with the
+/// distance: a colour-blind-safe diverging scale that jumps at the target),
+/// else a sequential dark-blue-to-yellow scale (cividis-like) over the data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeatScale {
+    /// Lowest value of the scale.
+    pub lo: f64,
+    /// Highest value of the scale.
+    pub hi: f64,
+    /// Target and whether meeting it means at least (`true`) or at most.
+    pub target: Option<(f64, bool)>,
+}
+
+impl HeatScale {
+    /// The colour of value `v`.
+    pub fn color(&self, v: f64) -> RGBColor {
+        const MISS: [(u8, u8, u8); 2] = [(254, 224, 182), (179, 88, 6)];
+        const MEET: [(u8, u8, u8); 2] = [(209, 229, 240), (33, 102, 172)];
+        match self.target {
+            Some((t, at_least)) => {
+                let meets = if at_least { v >= t } else { v <= t };
+                let far = match (meets, at_least) {
+                    (true, true) | (false, false) => self.hi,
+                    (true, false) | (false, true) => self.lo,
+                };
+                let u = if (far - t).abs() > 1e-12 {
+                    (v - t) / (far - t)
+                } else {
+                    1.0
+                };
+                let [a, b] = if meets { MEET } else { MISS };
+                lerp_color(a, b, 0.15 + 0.85 * u)
+            }
+            None => {
+                let u = if self.hi > self.lo {
+                    (v - self.lo) / (self.hi - self.lo)
+                } else {
+                    0.5
+                };
+                if u < 0.5 {
+                    lerp_color((0, 34, 78), (124, 123, 120), u * 2.0)
+                } else {
+                    lerp_color((124, 123, 120), (253, 234, 69), u * 2.0 - 1.0)
+                }
+            }
+        }
     }
+
+    /// The label of value `v` in a cell, with `decimals` decimals, cut
+    /// towards missing the target, so that 94.99 against 95 reads 94.9,
+    /// never 95.
+    pub fn label(&self, v: f64, decimals: i32) -> String {
+        let f = 10f64.powi(decimals);
+        let x = match self.target {
+            Some((_, true)) => (v * f + 1e-9).floor() / f,
+            Some((_, false)) => (v * f - 1e-9).ceil() / f,
+            None => (v * f).round() / f,
+        };
+        format!("{x:.prec$}", prec = decimals.max(0) as usize)
+    }
+}
+
+/// Black or white, whichever reads better on `c`.
+fn ink_on(c: RGBColor) -> RGBColor {
+    let l = 0.299 * f64::from(c.0) + 0.587 * f64::from(c.1) + 0.114 * f64::from(c.2);
+    if l < 128.0 { WHITE } else { BLACK }
 }
 
 impl Plot for Heatmap {
     fn size(&self) -> (u32, u32) {
-        (1100, 190 + 60 * self.rows.len().max(2) as u32)
+        (1100, 268 + 60 * self.rows.len().max(2) as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
@@ -535,9 +696,9 @@ impl Plot for Heatmap {
         let n = self.rows.len().max(1) as i32;
         let names: Vec<String> = self.rows.iter().map(|(n, _)| n.clone()).collect();
         let (_, size_h) = self.size();
-        let (top, rest) = root.split_vertically(50);
-        top.draw(&Text::new(self.title.as_str(), (16, 12), caption_style()))?;
-        let (body, foot) = rest.split_vertically(size_h - 50 - 28);
+        let (top, rest) = root.split_vertically(TITLE_H);
+        draw_title(&top, &self.title, self.size().0)?;
+        let (body, foot) = rest.split_vertically(size_h - TITLE_H - 92);
         // An integer range is inclusive in plotters: 0..n-1 gives n rows.
         let mut chart = ChartBuilder::on(&body)
             .margin(16)
@@ -564,72 +725,142 @@ impl Plot for Heatmap {
             .axis_desc_style(style(18))
             .draw()?;
         let higher = self.kpi.polarity() != Polarity::LowerIsBetter;
-        let span = if hi > lo { hi - lo } else { 1.0 };
+        let (mut slo, mut shi) = (lo, hi);
+        if let Some(t) = self.target {
+            // The scale reaches at least 5 units either side of the target.
+            slo = slo.min(t - 5.0);
+            shi = shi.max(t + 5.0);
+        }
+        if self.kpi.is_share() {
+            slo = slo.max(0.0);
+            shi = shi.min(100.0);
+        }
+        let scale = HeatScale {
+            lo: slo,
+            hi: shi,
+            target: self.target.map(|t| (t, higher)),
+        };
         let cell_px = f64::from(self.size().0 - 160) / ((x1 - x0) / self.interval_h);
         let font = if cell_px >= 44.0 { 14 } else { 11 };
+        let decimals = if cell_px >= 34.0 { 1 } else { 0 };
         for (r, (_, cells)) in self.rows.iter().enumerate() {
             let y = n - 1 - r as i32;
             for &(h, v) in cells {
-                let t = (v - lo) / span;
-                let c = heat_color(if higher { t } else { 1.0 - t });
+                let c = scale.color(v);
                 let rect = [
                     (h, SegmentValue::Exact(y)),
                     (h + self.interval_h, SegmentValue::Exact(y + 1)),
                 ];
                 chart.draw_series(std::iter::once(Rectangle::new(rect.clone(), c.filled())))?;
                 chart.draw_series(std::iter::once(Rectangle::new(rect, WHITE.stroke_width(1))))?;
-                if cell_px >= 30.0 {
-                    let label = format!("{v:.0}");
+                if cell_px >= 24.0 {
                     chart.draw_series(std::iter::once(Text::new(
-                        label,
+                        scale.label(v, decimals),
                         (h + self.interval_h * 0.5, SegmentValue::CenterOf(y)),
-                        style(font).pos(plotters::style::text_anchor::Pos::new(
-                            plotters::style::text_anchor::HPos::Center,
-                            plotters::style::text_anchor::VPos::Center,
-                        )),
+                        style(font)
+                            .color(&ink_on(c))
+                            .pos(plotters::style::text_anchor::Pos::new(
+                                plotters::style::text_anchor::HPos::Center,
+                                plotters::style::text_anchor::VPos::Center,
+                            )),
                     )))?;
                 }
             }
         }
-        let unit = if self.kpi.is_share() { "%" } else { " s" };
-        let note = format!(
-            "colour from red (worst, {}{unit}) to green (best, {}{unit}){}; numbers: means over replications, {}",
-            fmt_plain(if higher { lo } else { hi }, false),
-            fmt_plain(if higher { hi } else { lo }, false),
-            self.target
-                .map(|t| format!("; target {}{unit}", fmt_plain(t, false)))
-                .unwrap_or_default(),
-            if self.kpi.is_share() { "%" } else { "seconds" }
-        );
+        // Colour bar: the scale from its low to its high end, the target marked.
+        let (bx0, bx1, by) = (430i32, 930i32, 22i32);
+        let steps = 100;
+        for i in 0..steps {
+            let v = slo + (shi - slo) * (f64::from(i) + 0.5) / f64::from(steps);
+            let xa = bx0 + (bx1 - bx0) * i / steps;
+            let xb = bx0 + (bx1 - bx0) * (i + 1) / steps;
+            foot.draw(&Rectangle::new(
+                [(xa, by), (xb, by + 16)],
+                scale.color(v).filled(),
+            ))?;
+        }
+        foot.draw(&Rectangle::new(
+            [(bx0, by), (bx1, by + 16)],
+            BLACK.stroke_width(1),
+        ))?;
+        let at = |v: f64| bx0 + ((v - slo) / (shi - slo).max(1e-9) * f64::from(bx1 - bx0)) as i32;
+        let tick = |v: f64| scale.label(v, 1);
+        foot.draw(&Text::new(tick(slo), (bx0 - 10, by + 20), style(12)))?;
+        foot.draw(&Text::new(tick(shi), (bx1 - 20, by + 20), style(12)))?;
+        if let Some(t) = self.target {
+            let x = at(t);
+            foot.draw(&PathElement::new(
+                vec![(x, by - 4), (x, by + 20)],
+                BLACK.stroke_width(3),
+            ))?;
+            foot.draw(&Text::new(
+                format!("target {}", fmt_plain(t, false)),
+                (x - 30, by - 19),
+                style(12),
+            ))?;
+        }
+        foot.draw(&Text::new(
+            format!("colour scale: {}", self.desc),
+            (16, by + 2),
+            style(13),
+        ))?;
+        let note = match self.target {
+            Some(_) => format!(
+                "blue: meets the target, orange: misses it, deeper further away; numbers: means over replications, {}, cut towards missing the target",
+                if self.kpi.is_share() { "%" } else { "seconds" }
+            ),
+            None => format!(
+                "dark blue (low) to yellow (high); numbers: means over replications, {}",
+                if self.kpi.is_share() { "%" } else { "seconds" }
+            ),
+        };
         foot.draw(&Text::new(
             note,
-            (16, 4),
-            style(14).color(&RGBColor(80, 80, 80)),
+            (16, by + 42),
+            style(13).color(&RGBColor(80, 80, 80)),
         ))?;
         Ok(())
     }
 }
 
-/// `(interval start hour, offered load in Erlangs, scheduled agents)`.
-pub type DemandPoint = (f64, f64, f64);
+/// One interval of the demand plot.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DemandPoint {
+    /// Interval start, hours of the day.
+    pub start_h: f64,
+    /// Offered load, Erlangs.
+    pub load: f64,
+    /// Agents available (present: scheduled less shrinkage, plus time past
+    /// the end of shifts to finish calls), mean over the weekday's days.
+    pub available: f64,
+    /// Agents available that the staffing search requires, when known.
+    pub required: Option<f64>,
+}
 
-/// Offered load and scheduled agents per interval, one panel per weekday.
+/// Offered load, available and required agents per interval, one panel per
+/// weekday the center has calls.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemandPlot {
     /// Title (names the scenario).
     pub title: String,
-    /// Panels: weekday name and `(interval start hour, offered load in
-    /// Erlangs, scheduled agents)` per interval.
+    /// Panels: weekday name and its intervals with calls.
     pub panels: Vec<(String, Vec<DemandPoint>)>,
     /// Interval length, hours.
     pub interval_h: f64,
 }
 
+/// Agents required per `(weekday index, interval start in seconds)`:
+/// available agents (after shrinkage) that meet the targets.
+pub type Required = BTreeMap<(usize, u32), f64>;
+
 /// Demand vs capacity of the whole center: offered load per interval
 /// (offered calls per day x mean handling time / interval length, in
-/// Erlangs, summed over services) against scheduled agents (agent-hours
-/// per day / interval length, summed over agent groups).
-pub fn demand_plot(s: &Summary) -> DemandPlot {
+/// Erlangs, summed over services) against the agents available (present
+/// agent time per day / interval length, summed over agent groups: the
+/// scheduled agents less shrinkage) and, when given, the agents `staff`
+/// found necessary. Only intervals with calls are drawn: closed hours and
+/// closed days leave gaps.
+pub fn demand_plot(s: &Summary, required: Option<&Required>) -> DemandPlot {
     let interval_s = f64::from(s.horizon.interval_minutes) * 60.0;
     let interval_h = interval_s / 3600.0;
     // (weekday, start seconds) -> (load, agents)
@@ -651,25 +882,29 @@ pub fn demand_plot(s: &Summary) -> DemandPlot {
     }
     for g in &s.agent_groups {
         for iv in &g.intervals {
-            let hours = iv
-                .kpis
-                .get(Kpi::ScheduledAgentHours)
-                .map_or(0.0, |e| e.mean);
+            // Present agent time = busy time / occupancy.
+            let busy = iv.kpis.get(Kpi::BusyAgentHours).map_or(0.0, |e| e.mean);
+            let occ = iv.kpis.get(Kpi::Occupancy).map_or(f64::NAN, |e| e.mean);
+            let present = if occ > 0.0 { busy / occ } else { 0.0 };
             let key = (iv.weekday.index(), iv.start.secs());
-            cells.entry(key).or_default().1 += hours / interval_h / iv.days.max(1) as f64;
+            if let Some(c) = cells.get_mut(&key) {
+                c.1 += present / interval_h / iv.days.max(1) as f64;
+            }
         }
     }
-    let mut panels: BTreeMap<usize, Vec<(f64, f64, f64)>> = BTreeMap::new();
+    let mut panels: BTreeMap<usize, Vec<DemandPoint>> = BTreeMap::new();
     for ((w, start), (load, agents)) in cells {
-        if load > 0.0 || agents > 0.0 {
-            panels
-                .entry(w)
-                .or_default()
-                .push((f64::from(start) / 3600.0, load, agents));
+        if load > 0.0 {
+            panels.entry(w).or_default().push(DemandPoint {
+                start_h: f64::from(start) / 3600.0,
+                load,
+                available: agents,
+                required: required.and_then(|r| r.get(&(w, start)).copied()),
+            });
         }
     }
     DemandPlot {
-        title: format!("{}: demand vs capacity per interval", s.scenario),
+        title: format!("{}\ndemand vs capacity per interval", scenario_title(s)),
         panels: panels
             .into_iter()
             .map(|(w, v)| (weekday_name(Weekday::from_index(w)).to_string(), v))
@@ -681,7 +916,7 @@ pub fn demand_plot(s: &Summary) -> DemandPlot {
 impl Plot for DemandPlot {
     fn size(&self) -> (u32, u32) {
         let rows = self.panels.len().div_ceil(2).max(1) as u32;
-        (1100, 110 + 260 * rows)
+        (1100, 158 + 260 * rows)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
@@ -689,19 +924,22 @@ impl Plot for DemandPlot {
         DB::ErrorType: 'static,
     {
         root.fill(&WHITE)?;
-        let (w, h) = self.size();
-        let (top, rest) = root.split_vertically(56);
-        top.draw(&Text::new(self.title.as_str(), (16, 14), caption_style()))?;
-        let (body, foot) = rest.split_vertically(h - 56 - 50);
+        let (_, h) = self.size();
+        let (top, rest) = root.split_vertically(TITLE_H);
+        draw_title(&top, &self.title, self.size().0)?;
+        let (body, foot) = rest.split_vertically(h - TITLE_H - 90);
         let cols = if self.panels.len() > 1 { 2 } else { 1 };
         let rows = self.panels.len().div_ceil(cols).max(1);
         let areas = body.split_evenly((rows, cols));
         let (mut x0, mut x1, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, 1.0f64);
         for (_, v) in &self.panels {
-            for &(s, l, a) in v {
-                x0 = x0.min(s);
-                x1 = x1.max(s + self.interval_h);
-                y1 = y1.max(l).max(a);
+            for p in v {
+                x0 = x0.min(p.start_h);
+                x1 = x1.max(p.start_h + self.interval_h);
+                y1 = y1
+                    .max(p.load)
+                    .max(p.available)
+                    .max(p.required.unwrap_or(0.0));
             }
         }
         if !x0.is_finite() {
@@ -711,6 +949,11 @@ impl Plot for DemandPlot {
         x1 = x1.ceil().max(x0 + 1.0);
         let load_c = PALETTE[0];
         let agent_c = PALETTE[3];
+        let req_c = BLACK;
+        let any_required = self
+            .panels
+            .iter()
+            .any(|(_, v)| v.iter().any(|p| p.required.is_some()));
         for ((name, v), area) in self.panels.iter().zip(areas.iter()) {
             let mut chart = ChartBuilder::on(area)
                 .caption(name.as_str(), style(18))
@@ -731,30 +974,52 @@ impl Plot for DemandPlot {
                 .light_line_style(RGBColor(245, 245, 245))
                 .bold_line_style(RGBColor(225, 225, 225))
                 .draw()?;
-            // Steps: the value holds over the whole interval.
-            let steps = |f: &dyn Fn(&(f64, f64, f64)) -> f64| -> Vec<(f64, f64)> {
-                v.iter()
-                    .flat_map(|p| [(p.0, f(p)), (p.0 + self.interval_h, f(p))])
-                    .collect()
-            };
-            chart.draw_series(AreaSeries::new(steps(&|p| p.1), 0.0, load_c.mix(0.25)))?;
-            chart.draw_series(LineSeries::new(steps(&|p| p.1), load_c.stroke_width(2)))?;
-            chart.draw_series(LineSeries::new(steps(&|p| p.2), agent_c.stroke_width(3)))?;
+            let pts: Vec<(f64, DemandPoint)> = v.iter().map(|p| (p.start_h, *p)).collect();
+            for run in runs(&pts, Some(self.interval_h)) {
+                // Steps: the value holds over the whole interval.
+                let steps = |f: &dyn Fn(&DemandPoint) -> f64| -> Vec<(f64, f64)> {
+                    run.iter()
+                        .flat_map(|(x, p)| [(*x, f(p)), (x + self.interval_h, f(p))])
+                        .collect()
+                };
+                chart.draw_series(AreaSeries::new(steps(&|p| p.load), 0.0, load_c.mix(0.25)))?;
+                chart.draw_series(LineSeries::new(steps(&|p| p.load), load_c.stroke_width(2)))?;
+                chart.draw_series(LineSeries::new(
+                    steps(&|p| p.available),
+                    agent_c.stroke_width(3),
+                ))?;
+                if any_required {
+                    chart.draw_series(DashedLineSeries::new(
+                        steps(&|p| p.required.unwrap_or(0.0)),
+                        8,
+                        5,
+                        req_c.stroke_width(2),
+                    ))?;
+                }
+            }
         }
-        let legend = [
+        let mut legend = vec![
             (
                 load_c,
-                "offered load (calls per interval x mean handling time / interval length), Erlangs",
+                "offered load (calls per interval x mean handling time / interval length), Erlangs"
+                    .to_string(),
+                false,
             ),
-            (agent_c, "scheduled agents"),
+            (
+                agent_c,
+                "agents available: scheduled less shrinkage (present agent time / interval length)"
+                    .to_string(),
+                false,
+            ),
         ];
-        let mut x = 16;
-        for (c, label) in legend {
-            foot.draw(&Rectangle::new([(x, 16), (x + 28, 22)], c.filled()))?;
-            foot.draw(&Text::new(label, (x + 36, 10), style(15)))?;
-            x += 36 + 9 * label.len() as i32 + 24;
+        if any_required {
+            legend.push((
+                req_c,
+                "agents available that meet the targets (ccsim staff)".to_string(),
+                true,
+            ));
         }
-        let _ = w;
+        draw_legend(&foot.margin(14, 0, 16, 0), &legend, 8)?;
         Ok(())
     }
 }
@@ -777,6 +1042,9 @@ pub struct ComparisonPlot {
     pub title: String,
     /// One panel per KPI.
     pub panels: Vec<ComparisonPanel>,
+    /// Service-level threshold of the service, seconds, named in the panel
+    /// title when known.
+    pub answered_within_s: Option<f64>,
 }
 
 /// The comparison plot of service `service`: the KPIs with a target, then
@@ -827,15 +1095,61 @@ pub fn comparison_plot(c: &Comparison, service: &str) -> ComparisonPlot {
         panels.push(panel);
     }
     ComparisonPlot {
-        title: format!("{} vs alternatives: service {service}", c.base),
+        title: format!(
+            "Service {service}: {} scenarios compared",
+            c.alternatives.len() + 1
+        ),
         panels,
+        answered_within_s: None,
+    }
+}
+
+impl ComparisonPlot {
+    /// Scenarios in the legend, one per line (any number fits).
+    fn names(&self) -> Vec<String> {
+        self.panels
+            .first()
+            .map(|p| p.values.iter().map(|(n, _)| n.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    fn foot_h(&self) -> u32 {
+        40 + 26 * self.names().len().max(1) as u32
+    }
+}
+
+/// The y range of a comparison panel: shares span at least 20 points and
+/// other KPIs start at zero, so that a 49-51% difference is not drawn as
+/// if it were large.
+fn comparison_range(lo: f64, hi: f64, share: bool) -> (f64, f64) {
+    if share {
+        let span = (hi - lo).max(20.0);
+        let mid = (lo + hi) / 2.0;
+        let (mut y0, mut y1) = (mid - span * 0.6, mid + span * 0.6);
+        if y0 < 0.0 {
+            y1 -= y0;
+            y0 = 0.0;
+        }
+        if y1 > 100.0 {
+            y0 = (y0 - (y1 - 100.0)).max(0.0);
+            y1 = 100.0;
+        }
+        (y0, y1)
+    } else if lo >= 0.0 {
+        (0.0, (hi * 1.15).max(1e-9))
+    } else {
+        let pad = ((hi - lo) * 0.15).max(1e-9);
+        (lo - pad, hi + pad)
     }
 }
 
 impl Plot for ComparisonPlot {
     fn size(&self) -> (u32, u32) {
         let n = self.panels.len().max(1) as u32;
-        (360 * n.min(3) + 40, 130 + 400 * n.div_ceil(3))
+        (
+            (360 * n.min(3) + 40).max(1000),
+            84 + 400 * n.div_ceil(3) + self.foot_h(),
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
@@ -844,16 +1158,12 @@ impl Plot for ComparisonPlot {
     {
         root.fill(&WHITE)?;
         let (_, h) = self.size();
-        let (top, rest) = root.split_vertically(56);
-        top.draw(&Text::new(self.title.as_str(), (16, 14), caption_style()))?;
-        let (body, foot) = rest.split_vertically(h - 56 - 60);
+        let (top, rest) = root.split_vertically(TITLE_H);
+        draw_title(&top, &self.title, self.size().0)?;
+        let (body, foot) = rest.split_vertically(h - TITLE_H - self.foot_h());
         let n = self.panels.len().max(1);
         let areas = body.split_evenly((n.div_ceil(3), n.min(3)));
-        let names: Vec<String> = self
-            .panels
-            .first()
-            .map(|p| p.values.iter().map(|(n, _)| n.clone()).collect())
-            .unwrap_or_default();
+        let names = self.names();
         for (p, area) in self.panels.iter().zip(areas.iter()) {
             let m = p.values.len().max(1);
             let mut lo = f64::INFINITY;
@@ -869,16 +1179,15 @@ impl Plot for ComparisonPlot {
             if !lo.is_finite() {
                 (lo, hi) = (0.0, 1.0);
             }
-            let pad = ((hi - lo) * 0.15).max(hi.abs() * 0.01).max(1e-9);
-            let (mut y0, mut y1) = (lo - pad, hi + pad);
-            if lo >= 0.0 {
-                y0 = y0.max(0.0);
-            }
-            if p.kpi.is_share() {
-                y1 = y1.min(100.0);
-            }
+            let (y0, y1) = comparison_range(lo, hi, p.kpi.is_share());
             let mut chart = ChartBuilder::on(area)
-                .caption(kpi_title(p.kpi), style(17))
+                .caption(
+                    match (p.kpi, self.answered_within_s) {
+                        (Kpi::ServiceLevel, Some(t)) => format!("answered within {t} s (%)"),
+                        (k, _) => kpi_title(k),
+                    },
+                    style(17),
+                )
                 .margin(12)
                 .x_label_area_size(34)
                 .y_label_area_size(62)
@@ -934,19 +1243,18 @@ impl Plot for ComparisonPlot {
                 ))?;
             }
         }
-        let mut x = 16;
-        for (i, name) in names.iter().enumerate() {
-            let c = PALETTE[i % PALETTE.len()];
-            foot.draw(&Circle::new((x + 11, 18), 7, c.filled()))?;
-            let label = format!("{} = {name}", scenario_letter(i));
-            foot.draw(&Text::new(label.clone(), (x + 30, 10), style(15)))?;
-            x += 30 + 9 * label.chars().count() as i32 + 24;
-        }
         foot.draw(&Text::new(
-            "dots: means over replications; whiskers: 95% confidence intervals; red dashes: target",
-            (16, 36),
+            "dots: means over replications; whiskers: 95% confidence intervals; red dashes: target; shares on at least 20 points, other axes from 0",
+            (16, 6),
             style(13).color(&RGBColor(90, 90, 90)),
         ))?;
+        for (i, name) in names.iter().enumerate() {
+            let c = PALETTE[i % PALETTE.len()];
+            let y = 40 + 26 * i as i32;
+            foot.draw(&Circle::new((27, y), 7, c.filled()))?;
+            let label = format!("{} = {name}", scenario_letter(i));
+            foot.draw(&Text::new(label, (46, y - 9), style(15)))?;
+        }
         Ok(())
     }
 }

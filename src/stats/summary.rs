@@ -59,6 +59,9 @@ pub struct SummaryBuilder {
     windows: Vec<crate::scenario::Window>,
     acc: Vec<Welford>,
     totals: Vec<Vec<[f64; Kpi::COUNT]>>,
+    /// Per entity and window, the window's KPI values of each replication
+    /// (for the window's P(met) and paired comparisons).
+    window_totals: Vec<Vec<Vec<[f64; Kpi::COUNT]>>>,
     unfinished: Welford,
 }
 
@@ -108,6 +111,7 @@ impl SummaryBuilder {
             windows: sc.windows.clone(),
             acc: vec![Welford::default(); entities.len() * n_buckets * Kpi::COUNT],
             totals: vec![Vec::new(); entities.len()],
+            window_totals: vec![vec![Vec::new(); sc.windows.len()]; entities.len()],
             entities,
             ipd,
             days,
@@ -196,6 +200,12 @@ impl SummaryBuilder {
             let mut tot = [0.0; Kpi::COUNT];
             tot.copy_from_slice(&r.values[at..at + Kpi::COUNT]);
             self.totals[e].push(tot);
+            for j in 0..self.windows.len() {
+                let at = (e * nb + self.total_bucket() + 1 + j) * Kpi::COUNT;
+                let mut w = [0.0; Kpi::COUNT];
+                w.copy_from_slice(&r.values[at..at + Kpi::COUNT]);
+                self.window_totals[e][j].push(w);
+            }
         }
         self.unfinished.push(r.unfinished);
     }
@@ -259,12 +269,16 @@ impl SummaryBuilder {
                 .map(|(j, w)| WindowSummary {
                     name: w.name.clone(),
                     kpis: self.kpis(e, total + 1 + j, list, skip, &mut t),
+                    compliance: Vec::new(),
+                    per_replication: self.window_totals[e][j].clone(),
                 })
                 .collect();
             EntitySummary {
                 name: name.to_string(),
                 service: None,
                 answered_within_s: None,
+                priority: None,
+                arrivals: None,
                 windows,
                 kpis: self.kpis(e, total, list, skip, &mut t),
                 compliance: Vec::new(),
@@ -329,6 +343,15 @@ impl SummaryBuilder {
             let mut es = entity(n_s + c, &ct.name, &Kpi::CALL_KPIS, &skip);
             es.service = Some(svc.name.clone());
             es.answered_within_s = Some(svc.targets.answered_within_s);
+            es.priority = Some(ct.priority);
+            es.arrivals = Some(arrivals_fingerprint(sc, c));
+            if !ct.channel.is_deferred() {
+                // A voice call type is held to its service's targets.
+                es.compliance = self.compliance(n_s + c, svc, &es.kpis);
+                for (j, w) in es.windows.iter_mut().enumerate() {
+                    w.compliance = self.window_compliance(n_s + c, j, svc, &w.kpis);
+                }
+            }
             call_types.push(es);
         }
         let agent_groups = sc
@@ -339,6 +362,9 @@ impl SummaryBuilder {
             .collect();
         for (s, svc) in sc.services.iter().enumerate() {
             services[s].compliance = self.compliance(s, svc, &services[s].kpis);
+            for (j, w) in services[s].windows.iter_mut().enumerate() {
+                w.compliance = self.window_compliance(s, j, svc, &w.kpis);
+            }
             // Targets of the service's deferred call types (e-mail within 9
             // working hours, packs within 4 working hours...).
             for (c, ct) in sc.call_types.iter().enumerate() {
@@ -383,6 +409,15 @@ impl SummaryBuilder {
                     });
                 }
             }
+            // A deferred call type carries its own rows of the service's list.
+            for ct in call_types.iter_mut().filter(|e| e.compliance.is_empty()) {
+                ct.compliance = services[s]
+                    .compliance
+                    .iter()
+                    .filter(|r| r.call_type.as_deref() == Some(ct.name.as_str()))
+                    .cloned()
+                    .collect();
+            }
         }
         Summary {
             scenario: sc.name.clone(),
@@ -410,6 +445,7 @@ impl SummaryBuilder {
             call_types,
             agent_groups,
             unfinished_calls: self.unfinished.estimate(&mut t),
+            cost: CostFigures::of(sc),
             per_replication: self.totals.clone(),
         }
     }
@@ -424,13 +460,115 @@ impl SummaryBuilder {
         at_least: bool,
         kpis: &Kpis,
     ) -> Option<Compliance> {
+        compliance_in(&self.totals[e], indicator, kpi, target, at_least, kpis)
+    }
+
+    /// Compliance of window `j` of entity `e` with the service's targets:
+    /// the same rows as over the horizon, read on the window's figures.
+    fn window_compliance(
+        &self,
+        e: usize,
+        j: usize,
+        svc: &crate::scenario::Service,
+        kpis: &Kpis,
+    ) -> Vec<Compliance> {
+        let reps = &self.window_totals[e][j];
+        service_targets(svc)
+            .into_iter()
+            .filter(|t| t.1 != Kpi::Continuity)
+            .filter_map(|(indicator, kpi, target, at_least)| {
+                compliance_in(reps, indicator, kpi, target, at_least, kpis)
+            })
+            .collect()
+    }
+
+    fn compliance(&self, e: usize, svc: &crate::scenario::Service, kpis: &Kpis) -> Vec<Compliance> {
+        service_targets(svc)
+            .into_iter()
+            .filter_map(|(indicator, kpi, target, at_least)| {
+                self.compliance_of(e, indicator, kpi, target, at_least, kpis)
+            })
+            .collect()
+    }
+}
+
+/// A fingerprint of what makes a call type's callers: its arrival rates and
+/// process, day factors, the day-to-day variation and the calendar. Two
+/// scenarios run with the same seed draw the same callers of a call type
+/// of the same name exactly when these agree.
+fn arrivals_fingerprint(sc: &Scenario, c: usize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let ct = &sc.call_types[c];
+    // Debug output of f64 round-trips, so equal text means equal values.
+    let text = format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        ct.rate_per_s,
+        ct.process,
+        ct.volume_factors,
+        ct.day_cv,
+        sc.horizon.start.to_string(),
+        sc.horizon.days,
+        sc.horizon.holidays
+    );
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// The targets of a service as `(indicator, KPI, target, at least)`.
+fn service_targets(svc: &crate::scenario::Service) -> Vec<(String, Kpi, f64, bool)> {
+    let tg = &svc.targets;
+    let mut out = Vec::new();
+    if let Some(x) = tg.service_level {
+        out.push((
+            format!("answered within {} s", tg.answered_within_s),
+            Kpi::ServiceLevel,
+            x,
+            true,
+        ));
+    }
+    if let Some(x) = tg.max_abandon_rate {
+        out.push(("abandoned".into(), Kpi::AbandonRate, x, false));
+    }
+    if let (Some(x), Some(h)) = (tg.handled_within_share, tg.handled_within_s) {
+        out.push((
+            format!("handled within {}", fmt_duration(h)),
+            Kpi::HandledWithinShare,
+            x,
+            true,
+        ));
+    }
+    if let Some(x) = tg.first_contact_resolution {
+        out.push((
+            "resolved at first contact".into(),
+            Kpi::FirstContactResolution,
+            x,
+            true,
+        ));
+    }
+    if let Some(x) = tg.continuity {
+        out.push(("continuity".into(), Kpi::Continuity, x, true));
+    }
+    out
+}
+
+/// Compliance with one target on `kpi`, given the horizon (or window)
+/// values of each replication.
+fn compliance_in(
+    reps: &[[f64; Kpi::COUNT]],
+    indicator: String,
+    kpi: Kpi,
+    target: f64,
+    at_least: bool,
+    kpis: &Kpis,
+) -> Option<Compliance> {
+    {
         let value = kpis.get(kpi)?;
         let direction = if at_least {
             Direction::AtLeast
         } else {
             Direction::AtMost
         };
-        let reps = &self.totals[e];
         let met = reps
             .iter()
             .filter(|v| {
@@ -448,45 +586,6 @@ impl SummaryBuilder {
             status: Status::of(direction.met(value.mean, target)),
             met_share: met as f64 / reps.len().max(1) as f64,
         })
-    }
-
-    fn compliance(&self, s: usize, svc: &crate::scenario::Service, kpis: &Kpis) -> Vec<Compliance> {
-        let tg = &svc.targets;
-        let mut out = Vec::new();
-        let mut add = |indicator: String, kpi: Kpi, target: f64, at_least: bool| {
-            out.extend(self.compliance_of(s, indicator, kpi, target, at_least, kpis));
-        };
-        if let Some(x) = tg.service_level {
-            add(
-                format!("answered within {} s", tg.answered_within_s),
-                Kpi::ServiceLevel,
-                x,
-                true,
-            );
-        }
-        if let Some(x) = tg.max_abandon_rate {
-            add("abandoned".into(), Kpi::AbandonRate, x, false);
-        }
-        if let (Some(x), Some(h)) = (tg.handled_within_share, tg.handled_within_s) {
-            add(
-                format!("handled within {}", fmt_duration(h)),
-                Kpi::HandledWithinShare,
-                x,
-                true,
-            );
-        }
-        if let Some(x) = tg.first_contact_resolution {
-            add(
-                "resolved at first contact".into(),
-                Kpi::FirstContactResolution,
-                x,
-                true,
-            );
-        }
-        if let Some(x) = tg.continuity {
-            add("continuity".into(), Kpi::Continuity, x, true);
-        }
-        out
     }
 }
 
@@ -646,6 +745,14 @@ pub struct WindowSummary {
     pub name: String,
     /// KPIs.
     pub kpis: Kpis,
+    /// The service's targets read on the window's figures (services and
+    /// voice call types), with P(met) over replications.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<Compliance>,
+    /// The window's KPI values in each replication, in replication order
+    /// (paired comparisons).
+    #[serde(skip)]
+    pub per_replication: Vec<[f64; Kpi::COUNT]>,
 }
 
 /// One day of the horizon.
@@ -670,12 +777,22 @@ pub struct EntitySummary {
     /// Service-level threshold, seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answered_within_s: Option<f64>,
+    /// Priority class of a call type (higher is served first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
+    /// Fingerprint of a call type's arrival definition: equal in two
+    /// scenarios run with the same seed exactly when they draw the same
+    /// callers of that call type.
+    #[serde(skip)]
+    pub arrivals: Option<u64>,
     /// KPIs over the horizon.
     pub kpis: Kpis,
     /// Reporting windows of the scenario (e.g. Monday 08:00-10:00).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub windows: Vec<WindowSummary>,
-    /// Compliance with the service's targets (services only).
+    /// Compliance with the service's targets (services; voice call types
+    /// read against their service's targets; deferred call types against
+    /// their own working-hours target).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub compliance: Vec<Compliance>,
     /// Per interval of each weekday.
@@ -746,6 +863,64 @@ impl Default for Definitions {
     }
 }
 
+/// Paid agent-hours, FTE and cost of one agent group (from the scenario's
+/// staffing and calendar, not simulated: see [`crate::cost`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupCostFigures {
+    /// Group name.
+    pub name: String,
+    /// Paid agent-hours over the horizon (open days and hours only).
+    pub paid_agent_hours: f64,
+    /// Full-time equivalents.
+    pub fte: f64,
+    /// Paid hours x `hourly_cost`, when the group has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+}
+
+/// Paid agent-hours, FTE and cost of the scenario's staffing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostFigures {
+    /// Paid agent-hours of every group over the horizon.
+    pub paid_agent_hours: f64,
+    /// Full-time equivalents: paid hours / (`fte_hours_per_week` x weeks).
+    pub fte: f64,
+    /// Paid hours per week of one FTE.
+    pub fte_hours_per_week: f64,
+    /// Total cost, when every group has an `hourly_cost`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+    /// `[cost] currency`, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Per agent group.
+    pub groups: Vec<GroupCostFigures>,
+}
+
+impl CostFigures {
+    /// The figures of `sc`'s staffing.
+    pub fn of(sc: &Scenario) -> CostFigures {
+        let c = crate::cost::summary(sc);
+        CostFigures {
+            paid_agent_hours: c.paid_hours,
+            fte: c.fte,
+            fte_hours_per_week: c.fte_hours_per_week,
+            cost: c.cost,
+            currency: c.currency,
+            groups: c
+                .groups
+                .into_iter()
+                .map(|g| GroupCostFigures {
+                    name: g.group,
+                    paid_agent_hours: g.paid_hours,
+                    fte: g.fte,
+                    cost: g.cost,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The result of simulating a scenario: what every exporter reads.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -778,6 +953,8 @@ pub struct Summary {
     pub agent_groups: Vec<EntitySummary>,
     /// Callers still waiting when the simulation stopped (a day after the horizon).
     pub unfinished_calls: Estimate,
+    /// Paid agent-hours, FTE and cost of the staffing.
+    pub cost: CostFigures,
     /// Horizon totals of every KPI per entity (services, call types, groups)
     /// and replication, in replication order: the raw material of paired
     /// comparisons.
