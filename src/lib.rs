@@ -23,6 +23,7 @@ pub mod analytic;
 pub mod calendar;
 pub mod cli;
 pub mod compare;
+pub mod cost;
 pub mod engine;
 pub mod estimate;
 pub mod experiment;

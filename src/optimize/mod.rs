@@ -56,17 +56,7 @@ pub fn total_agent_hours(sc: &Scenario) -> f64 {
     (0..sc.groups.len()).map(|g| agent_hours(sc, g)).sum()
 }
 
-/// Services whose call types group `g` serves.
-pub fn services_of_group(sc: &Scenario, g: usize) -> Vec<usize> {
-    let mut out: Vec<usize> = sc.groups[g]
-        .skills
-        .iter()
-        .map(|&c| sc.call_types[c].service)
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
+pub use crate::cost::services_of_group;
 
 /// Index of the group named `name`, or an input error listing the groups.
 ///

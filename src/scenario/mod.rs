@@ -399,6 +399,8 @@ pub struct AgentGroup {
     /// Handling-time effects of this group: the call type it applies to
     /// (`None`: all of its skills) and the effect.
     pub handling_effects: Vec<(Option<usize>, HandlingEffect)>,
+    /// Cost of one paid agent-hour, in [`CostSettings::currency`]; `None`: not given.
+    pub hourly_cost: Option<f64>,
 }
 
 impl AgentGroup {
@@ -440,6 +442,32 @@ pub struct Scenario {
     pub routing: Routing,
     /// Application outages.
     pub outages: Vec<Outage>,
+    /// Currency and full-time equivalent hours (`[cost]`).
+    pub cost: CostSettings,
+}
+
+/// `[cost]`: how paid hours are turned into money and full-time equivalents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostSettings {
+    /// Currency of the groups' `hourly_cost`, e.g. "EUR".
+    pub currency: Option<String>,
+    /// Paid hours per week of one full-time equivalent (default
+    /// [`DEFAULT_FTE_HOURS_PER_WEEK`]).
+    pub fte_hours_per_week: f64,
+}
+
+/// Paid hours per week of one full-time equivalent when `[cost]` does not
+/// say: 36 h, an assumption (contracts range from about 35 to 40 h); each
+/// center sets its own.
+pub const DEFAULT_FTE_HOURS_PER_WEEK: f64 = 36.0;
+
+impl Default for CostSettings {
+    fn default() -> Self {
+        CostSettings {
+            currency: None,
+            fte_hours_per_week: DEFAULT_FTE_HOURS_PER_WEEK,
+        }
+    }
 }
 
 /// Which group an arriving call goes to when several have an idle agent.

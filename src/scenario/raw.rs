@@ -42,6 +42,20 @@ pub struct RawScenario {
     /// Application outages, random or scheduled.
     #[serde(default, rename = "outage")]
     pub outages: Vec<RawOutage>,
+    /// Cost settings: currency and the weekly hours of one full-time
+    /// equivalent (see `crate::cost`).
+    pub cost: Option<RawCost>,
+}
+
+/// `[cost]`: how paid hours become money and full-time equivalents.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCost {
+    /// Currency of `agent_group.hourly_cost`, e.g. `"EUR"` (shown with costs).
+    pub currency: Option<String>,
+    /// Paid hours per week of one full-time equivalent (default 36: an
+    /// assumption each center sets from its own contracts).
+    pub fte_hours_per_week: Option<f64>,
 }
 
 /// `[routing]`: the router's two decisions.
@@ -451,4 +465,7 @@ pub struct RawAgentGroup {
     /// Agents kept for voice calls: the group takes a deferred item only
     /// while more than this many of its agents are idle (default 0).
     pub blend_reserve: Option<f64>,
+    /// Cost of one paid agent-hour of this group, in `[cost].currency`
+    /// (default: no cost, paid hours only).
+    pub hourly_cost: Option<f64>,
 }

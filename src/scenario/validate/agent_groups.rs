@@ -105,6 +105,14 @@ pub(super) fn validate_group(
             handling_effects.push((ct, effect));
         }
     }
+    let hourly_cost = g.hourly_cost.and_then(|c| {
+        v.num(
+            &format!("{path}.hourly_cost"),
+            c,
+            0.0,
+            limits::MAX_HOURLY_COST,
+        )
+    });
     AgentGroup {
         name: g.name.clone(),
         skills,
@@ -114,6 +122,7 @@ pub(super) fn validate_group(
         calls_first,
         blend_reserve,
         handling_effects,
+        hourly_cost,
     }
 }
 

@@ -10,6 +10,7 @@
 mod agent_groups;
 mod calendar;
 mod call_types;
+mod cost;
 mod outages;
 mod services;
 
@@ -48,6 +49,8 @@ pub mod limits {
     pub const MAX_OUTAGES_PER_REPLICATION: f64 = 100_000.0;
     /// Expected calls in one replication, all call types together.
     pub const MAX_CALLS_PER_REPLICATION: f64 = 2e9;
+    /// Cost of one agent-hour, in the scenario's currency.
+    pub const MAX_HOURLY_COST: f64 = 1e6;
 }
 
 /// Parses TOML text into the raw mirror.
@@ -329,6 +332,7 @@ pub fn validate(
         windows.extend(validate_window(&mut v, i, w, interval_s));
     }
     let routing = validate_routing(&mut v, raw.routing.as_ref());
+    let cost = cost::validate_cost(&mut v, raw.cost.as_ref());
     check_unique(
         &mut v,
         "outage",
@@ -383,6 +387,7 @@ pub fn validate(
         windows,
         routing,
         outages,
+        cost,
     })
 }
 
