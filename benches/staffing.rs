@@ -50,6 +50,7 @@ fn bench(c: &mut Criterion) {
         seed: Some(1),
         threads: None,
         confidence: 0.95,
+        only: None,
     };
     g.bench_function("sweep_21x100_one_day", |b| {
         b.iter(|| black_box(sweep::run(&day, &opts).expect("sweep")))

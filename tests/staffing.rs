@@ -289,6 +289,7 @@ fn sweep_is_monotone_and_marks_the_smallest_level() {
             seed: None,
             threads: None,
             confidence: 0.95,
+            only: None,
         },
     )
     .unwrap();
@@ -327,6 +328,7 @@ fn sweep_parallel_equals_serial() {
                 seed: Some(3),
                 threads: Some(threads),
                 confidence: 0.95,
+                only: None,
             },
         )
         .unwrap();
@@ -344,10 +346,10 @@ fn sweep_parallel_equals_serial() {
 #[test]
 fn sweep_scale_and_agents_apply_to_staffed_intervals_only() {
     let sc = scenario(&peak_day());
-    let s = sweep::apply_level(&sc, 0, &Levels::Agents(vec![15]), 0);
+    let s = sweep::apply_level(&sc, 0, &Levels::Agents(vec![15]), 0, None);
     assert_eq!(s.groups[0].staffing[0][13], 0);
     assert_eq!(s.groups[0].staffing[0][14], 15);
-    let s = sweep::apply_level(&sc, 0, &Levels::Scale(vec![1.25]), 0);
+    let s = sweep::apply_level(&sc, 0, &Levels::Scale(vec![1.25]), 0, None);
     assert_eq!(s.groups[0].staffing[0][14], 13);
     assert!(matches!(
         sweep::parse_scale("0.8..1.2:0.1").unwrap(),
@@ -592,4 +594,96 @@ fn staff_aggregate_is_no_dearer_than_per_interval_and_meets_the_period() {
             assert!(c.value.mean <= c.target, "{c:?}");
         }
     }
+}
+
+#[test]
+fn staff_and_sweep_refuse_a_scenario_without_targets() {
+    let text = constant_queue().replace(
+        "targets = { answered_within_s = 20, service_level = 0.80, max_abandon_rate = 0.05 }",
+        "",
+    );
+    let sc = scenario(&text);
+    let e = staff::run(&sc, &StaffOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("service `s`")
+            && e.contains("service[0].targets")
+            && e.contains("service_level"),
+        "{e}"
+    );
+    let e = sweep::run(
+        &sc,
+        &SweepOptions {
+            group: "g".into(),
+            levels: Levels::Agents(vec![20, 25]),
+            replications: Some(4),
+            seed: Some(1),
+            threads: Some(1),
+            confidence: 0.95,
+            only: None,
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("service[0].targets"), "{e}");
+}
+
+#[test]
+fn window_and_days_flags_refuse_bad_values() {
+    let sc = scenario(&peak_day());
+    let p = |d: Option<&str>, w: Option<&str>| {
+        ccsim::optimize::Selection::parse(&sc, d, w).map(|s| s.map(|s| s.label))
+    };
+    assert_eq!(
+        p(Some("mon"), Some("08:00-10:00")).unwrap().unwrap(),
+        "Monday 08:00-10:00"
+    );
+    let e = p(Some("mon"), Some("20:00-22:00")).unwrap_err().to_string();
+    assert!(
+        e.contains("--window 20:00-22:00") && e.contains("no service is open"),
+        "{e}"
+    );
+    let e = p(Some("funday"), None).unwrap_err().to_string();
+    assert!(e.contains("--days funday"), "{e}");
+    let e = p(None, Some("08:10-09:00")).unwrap_err().to_string();
+    assert!(e.contains("--window 08:10-09:00"), "{e}");
+    // The horizon is one Monday: Tuesday has no staffed interval with calls.
+    let e = staff::run(
+        &sc,
+        &StaffOptions {
+            only: ccsim::optimize::Selection::parse(&sc, Some("tue"), Some("08:00-10:00")).unwrap(),
+            ..StaffOptions::default()
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("no interval with calls"), "{e}");
+}
+
+#[test]
+fn staff_in_a_window_changes_only_that_window() {
+    let sc = scenario(&peak_day());
+    let r = staff::run(
+        &sc,
+        &StaffOptions {
+            only: ccsim::optimize::Selection::parse(&sc, Some("mon"), Some("08:00-09:00")).unwrap(),
+            replications: Some(20),
+            ..StaffOptions::default()
+        },
+    )
+    .unwrap();
+    let s = &r.staffed.groups[0].staffing[0];
+    for (i, (&a, &b)) in s.iter().zip(&sc.groups[0].staffing[0]).enumerate() {
+        if !(16..18).contains(&i) {
+            assert_eq!(a, b, "interval {i} outside the window changed");
+        }
+    }
+    assert!(
+        s[16] > 10 && s[17] > 10,
+        "the peak needs more than 10 agents: {s:?}"
+    );
+    assert_eq!(r.intervals.len(), 2);
+    let text = ccsim::report::staffing::staff_table(&r);
+    assert!(text.contains("Monday 08:00-09:00 needs"), "{text}");
 }

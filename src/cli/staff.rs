@@ -60,12 +60,29 @@ pub struct StaffArgs {
     /// 30-minute break, and 6 h).
     #[arg(long, default_value_t = 4.0)]
     pub part_time_hours: f64,
+    /// Only these weekdays change (mon, mon-fri, sat,sun, ...); the other
+    /// intervals keep the scenario's staffing and are still simulated.
+    #[arg(long)]
+    pub days: Option<String>,
+    /// Only this window of the day changes, HH:MM-HH:MM on interval
+    /// boundaries (e.g. 08:00-10:00).
+    #[arg(long)]
+    pub window: Option<String>,
     /// Write the scenario with the new staffing here (runnable with `ccsim run`).
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
     /// Output format on stdout.
     #[arg(long, short = 'f', value_enum, default_value_t = StaffFormat::Table)]
     pub format: StaffFormat,
+}
+
+/// One line on stderr per search round: a long search shows it is moving
+/// even when the output is redirected.
+fn round_line(p: &staff::RoundInfo) {
+    eprintln!(
+        "staff: group {} round {} ({} replications): {} of {} intervals miss a target, {:.1} paid agent-hours",
+        p.group, p.round, p.replications, p.missing, p.with_calls, p.paid_hours
+    );
 }
 
 pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
@@ -101,8 +118,25 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
         seed: a.sim.seed,
         threads: a.sim.threads,
         max_iterations: a.max_iterations,
+        progress: (!a.sim.quiet).then_some(round_line as fn(&staff::RoundInfo)),
+        only: crate::optimize::Selection::parse(&sc, a.days.as_deref(), a.window.as_deref())
+            .map_err(map_err)?,
     };
     let r = staff::run(sc, &opts).map_err(map_err)?;
+    if !r.max_iterations_reached.is_empty() {
+        eprintln!(
+            "warning: --max-iterations {} reached for group(s) {} before the search settled; {} interval(s) still miss a target: {}",
+            a.max_iterations,
+            r.max_iterations_reached.join(", "),
+            r.intervals_still_missing.len(),
+            if r.intervals_still_missing.is_empty() {
+                "none (the staffing may still hold agents the search would have removed)"
+                    .to_string()
+            } else {
+                r.intervals_still_missing.join(", ")
+            }
+        );
+    }
     let plan = if a.shifts {
         let mut rules = ShiftRules {
             mip_gap: a.mip_gap,

@@ -22,8 +22,24 @@ pub struct SweepArgs {
     /// Agent levels: A..B, A..B:STEP or a comma list. Each level replaces the
     /// group's staffing in every interval where it is staffed today (> 0), or
     /// everywhere if the group's staffing is constant.
-    #[arg(long, conflicts_with = "scale", required_unless_present = "scale")]
+    #[arg(
+        long,
+        conflicts_with_all = ["scale", "add"],
+        required_unless_present_any = ["scale", "add"]
+    )]
     pub agents: Option<String>,
+    /// Agents added to today's profile in the chosen intervals: A..B,
+    /// A..B:STEP or a comma list (e.g. -2..10); never below 0.
+    #[arg(long, conflicts_with = "scale", allow_hyphen_values = true)]
+    pub add: Option<String>,
+    /// Only these weekdays change (mon, mon-fri, sat,sun, ...); the other
+    /// intervals keep today's staffing and are still simulated.
+    #[arg(long)]
+    pub days: Option<String>,
+    /// Only this window of the day changes, HH:MM-HH:MM on interval
+    /// boundaries (e.g. 08:00-10:00).
+    #[arg(long)]
+    pub window: Option<String>,
     /// Factors on the group's staffing profile: A..B:STEP or a comma list
     /// (e.g. 0.8..1.2:0.05); agents are rounded to whole numbers.
     #[arg(long)]
@@ -61,12 +77,17 @@ pub(super) fn map_err(e: OptimizeError) -> CliError {
 
 pub(super) fn cmd_sweep(a: SweepArgs, src: &super::shard::Source) -> Result<(), CliError> {
     let sc = load_set(&a.scenario, &a.sim.set)?.scenario;
-    let levels = match (&a.agents, &a.scale) {
-        (Some(s), _) => sweep::parse_agents(s),
-        (None, Some(s)) => sweep::parse_scale(s),
-        (None, None) => Err(OptimizeError::Input("give --agents or --scale".into())),
+    let levels = match (&a.agents, &a.scale, &a.add) {
+        (Some(s), _, _) => sweep::parse_agents(s),
+        (None, Some(s), _) => sweep::parse_scale(s),
+        (None, None, Some(s)) => sweep::parse_add(s),
+        (None, None, None) => Err(OptimizeError::Input(
+            "give --agents, --scale or --add".into(),
+        )),
     }
     .map_err(map_err)?;
+    let only = crate::optimize::Selection::parse(&sc, a.days.as_deref(), a.window.as_deref())
+        .map_err(map_err)?;
     let o = SweepOptions {
         group: a.group.clone(),
         levels,
@@ -74,6 +95,7 @@ pub(super) fn cmd_sweep(a: SweepArgs, src: &super::shard::Source) -> Result<(), 
         seed: a.sim.seed,
         threads: a.sim.threads,
         confidence: a.confidence,
+        only,
     };
     let Some(r) = sweep::run_with(&sc, &o, |scenarios, replications, seed| {
         let batch = super::shard::Batch {

@@ -35,29 +35,125 @@ pub enum OptimizeError {
     Solver(String),
 }
 
-/// Paid agent-hours of group `g` over the horizon of `sc`: agents per
-/// interval times the interval length, summed over the horizon's days.
-pub fn agent_hours(sc: &Scenario, g: usize) -> f64 {
-    let h = &sc.horizon;
-    let per_interval = f64::from(h.interval_s) / 3600.0;
-    (0..h.days as usize)
-        .map(|d| {
-            let w = h.weekday(d).index();
-            sc.groups[g].staffing[w]
-                .iter()
-                .map(|&n| f64::from(n))
-                .sum::<f64>()
-        })
-        .sum::<f64>()
-        * per_interval
-}
-
-/// Paid agent-hours of all groups of `sc` over the horizon.
-pub fn total_agent_hours(sc: &Scenario) -> f64 {
-    (0..sc.groups.len()).map(|g| agent_hours(sc, g)).sum()
-}
-
 pub use crate::cost::services_of_group;
+
+/// The intervals a planner asks about (`--days mon --window 08:00-10:00`):
+/// only these change; every other interval is held as it is and still
+/// simulated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selection {
+    /// Weekdays, Monday first.
+    pub days: [bool; 7],
+    /// First interval of the day.
+    pub first: usize,
+    /// One past the last interval of the day.
+    pub end: usize,
+    /// In the planner's words: "Monday 08:00-10:00", "mon-fri 08:00-10:00".
+    pub label: String,
+}
+
+const LONG_DAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// The long name of weekday `w` (0 = Monday).
+pub fn long_day(w: usize) -> &'static str {
+    LONG_DAYS[w % 7]
+}
+
+impl Selection {
+    /// Parses `--days` and `--window` for scenario `sc`; `None` when
+    /// neither is given (every interval).
+    ///
+    /// # Errors
+    /// [`OptimizeError::Input`] naming the flag and its value: not a
+    /// weekday selector, not one range on interval boundaries, or a window
+    /// in which no service is open on the days chosen.
+    pub fn parse(
+        sc: &Scenario,
+        days: Option<&str>,
+        window: Option<&str>,
+    ) -> Result<Option<Selection>, OptimizeError> {
+        if days.is_none() && window.is_none() {
+            return Ok(None);
+        }
+        let is = sc.horizon.interval_s;
+        let mask = match days {
+            None => [true; 7],
+            Some(d) => crate::calendar::parse_weekday_set(d).ok_or_else(|| {
+                OptimizeError::Input(format!(
+                    "--days {d}: not a weekday selector (mon..sun, mon-fri, sat,sun, all)"
+                ))
+            })?,
+        };
+        let (first, end) = match window {
+            None => (0, sc.horizon.intervals_per_day()),
+            Some(w) => {
+                let h = crate::calendar::parse_hours(w)
+                    .filter(|h| h.len() == 1 && h[0].0 % is == 0 && h[0].1 % is == 0)
+                    .ok_or_else(|| {
+                        OptimizeError::Input(format!(
+                            "--window {w}: must be one range HH:MM-HH:MM on {}-minute interval boundaries",
+                            is / 60
+                        ))
+                    })?;
+                ((h[0].0 / is) as usize, (h[0].1 / is) as usize)
+            }
+        };
+        // Some service must be open in the window on one of the days.
+        let open = sc.services.iter().any(|s| {
+            (0..7).filter(|&w| mask[w]).any(|w| {
+                s.open[w]
+                    .iter()
+                    .chain(s.open_changes.iter().flat_map(|(_, o)| o[w].iter()))
+                    .any(|&(a, b)| {
+                        (a as usize) < end * is as usize && (b as usize) > first * is as usize
+                    })
+            })
+        });
+        if !open {
+            return Err(OptimizeError::Input(format!(
+                "--window {} --days {}: no service is open then (check the opening hours in the scenario)",
+                window.unwrap_or("00:00-24:00"),
+                days.unwrap_or("all")
+            )));
+        }
+        let day_words = match (0..7).filter(|&w| mask[w]).collect::<Vec<_>>().as_slice() {
+            [w] => long_day(*w).to_string(),
+            _ => days.unwrap_or("every day").to_string(),
+        };
+        let label = match window {
+            Some(_) => format!(
+                "{day_words} {}-{}",
+                crate::calendar::format_clock(first as u32 * is),
+                crate::calendar::format_clock(end as u32 * is)
+            ),
+            None => day_words,
+        };
+        Ok(Some(Selection {
+            days: mask,
+            first,
+            end,
+            label,
+        }))
+    }
+
+    /// Whether interval `i` of weekday `w` is selected.
+    pub fn contains(&self, w: usize, i: usize) -> bool {
+        self.days[w % 7] && i >= self.first && i < self.end
+    }
+}
+
+/// Whether interval `i` of weekday `w` may change under `sel` (all may without one).
+pub fn selected(sel: Option<&Selection>, w: usize, i: usize) -> bool {
+    sel.is_none_or(|s| s.contains(w, i))
+}
 
 /// Index of the group named `name`, or an input error listing the groups.
 ///

@@ -61,6 +61,8 @@ pub fn requirement(sc: &Scenario, o: &RequirementOptions) -> Result<Requirement,
             seed: o.seed,
             threads: o.threads,
             max_iterations: 60,
+            progress: None,
+            only: None,
         },
     )?;
     let mut required = BTreeMap::new();

@@ -5,7 +5,8 @@
 
 use serde::Serialize;
 
-use super::{OptimizeError, agent_hours, find_group};
+use super::{OptimizeError, Selection, find_group, selected};
+use crate::cost::paid_hours;
 use crate::experiment::{summaries, with_threads};
 use crate::scenario::Scenario;
 use crate::stats::kpi::Kpi;
@@ -20,6 +21,9 @@ pub enum Levels {
     Agents(Vec<u32>),
     /// Factors multiplying the group's staffing profile, rounded to whole agents.
     Scale(Vec<f64>),
+    /// Agents added to (or removed from) today's profile in the chosen
+    /// intervals (`--add -2..10`), never below 0.
+    Add(Vec<i64>),
 }
 
 impl Levels {
@@ -28,6 +32,7 @@ impl Levels {
         match self {
             Levels::Agents(v) => v.len(),
             Levels::Scale(v) => v.len(),
+            Levels::Add(v) => v.len(),
         }
     }
     /// True when there is no level.
@@ -39,6 +44,7 @@ impl Levels {
         match self {
             Levels::Agents(v) => v[i].to_string(),
             Levels::Scale(v) => format!("x{}", trim_float(v[i])),
+            Levels::Add(v) => format!("{:+}", v[i]),
         }
     }
 }
@@ -89,6 +95,40 @@ pub fn parse_agents(s: &str) -> Result<Levels, OptimizeError> {
     Ok(Levels::Agents(v))
 }
 
+/// Parses `--add`: `-2..10`, `-2..10:2` or `0,2,4` (agents added to
+/// today's profile; negative removes).
+///
+/// # Errors
+/// [`OptimizeError::Input`] naming the flag and the value.
+pub fn parse_add(s: &str) -> Result<Levels, OptimizeError> {
+    let flag = "--add";
+    // A leading minus belongs to the first number, not to a range.
+    let v: Vec<i64> = if let Some((a, rest)) = s.split_once("..") {
+        let (b, step) = rest.split_once(':').unwrap_or((rest, "1"));
+        let (a, b, step): (i64, i64, i64) = (
+            parse_num(flag, s, a)?,
+            parse_num(flag, s, b)?,
+            parse_num(flag, s, step)?,
+        );
+        if step < 1 || b < a || b - a > 10_000 || a.abs() > 1_000_000 || b.abs() > 1_000_000 {
+            return Err(OptimizeError::Input(format!(
+                "{flag} {s}: need A <= B, STEP >= 1 and at most 10000 levels"
+            )));
+        }
+        (a..=b).step_by(step as usize).collect()
+    } else {
+        s.split(',')
+            .map(|x| parse_num(flag, s, x))
+            .collect::<Result<_, _>>()?
+    };
+    if v.is_empty() || v.len() > 10_000 {
+        return Err(OptimizeError::Input(format!(
+            "{flag} {s}: between 1 and 10000 levels"
+        )));
+    }
+    Ok(Levels::Add(v))
+}
+
 /// Parses `--scale`: `0.8..1.2:0.05`, or `0.9,1,1.1`.
 ///
 /// # Errors
@@ -128,20 +168,35 @@ pub fn parse_scale(s: &str) -> Result<Levels, OptimizeError> {
     Ok(Levels::Scale(v))
 }
 
-/// `sc` with group `g` staffed at level `i` of `levels`.
-pub fn apply_level(sc: &Scenario, g: usize, levels: &Levels, i: usize) -> Scenario {
+/// `sc` with group `g` staffed at level `i` of `levels`, in the intervals
+/// of `only` (every interval without it).
+pub fn apply_level(
+    sc: &Scenario,
+    g: usize,
+    levels: &Levels,
+    i: usize,
+    only: Option<&Selection>,
+) -> Scenario {
     let mut out = sc.clone();
     let staffing = &mut out.groups[g].staffing;
     let first = staffing[0].first().copied().unwrap_or(0);
     let constant = staffing.iter().flatten().all(|&n| n == first);
-    for n in staffing.iter_mut().flatten() {
-        match levels {
-            Levels::Agents(v) => {
-                if constant || *n > 0 {
-                    *n = v[i];
-                }
+    for (w, day) in staffing.iter_mut().enumerate() {
+        for (k, n) in day.iter_mut().enumerate() {
+            if !selected(only, w, k) {
+                continue;
             }
-            Levels::Scale(v) => *n = (f64::from(*n) * v[i]).round() as u32,
+            match levels {
+                Levels::Add(v) => {
+                    *n = (i64::from(*n) + v[i]).clamp(0, i64::from(u32::MAX)) as u32;
+                }
+                Levels::Agents(v) => {
+                    if constant || *n > 0 {
+                        *n = v[i];
+                    }
+                }
+                Levels::Scale(v) => *n = (f64::from(*n) * v[i]).round() as u32,
+            }
         }
     }
     out
@@ -163,6 +218,8 @@ pub struct SweepOptions {
     /// A level meets a target when the share of replications meeting it over
     /// the horizon is at least this.
     pub confidence: f64,
+    /// Only these intervals change (`--days`, `--window`).
+    pub only: Option<Selection>,
 }
 
 /// One service at one level.
@@ -205,6 +262,11 @@ pub struct SweepResult {
     pub seed: u64,
     /// Confidence used to mark levels.
     pub confidence: f64,
+    /// The intervals that vary (`--days`, `--window`), in the planner's
+    /// words; `None`: every interval.
+    pub selection: Option<String>,
+    /// Paid agent-hours of the group with today's staffing.
+    pub today_agent_hours: f64,
     /// ccsim version.
     pub ccsim_version: &'static str,
     /// Per level, in the order given.
@@ -259,10 +321,11 @@ pub fn run_with<E: From<OptimizeError>>(
         ))
         .into());
     }
+    super::staff::require_targets(sc, &[g])?;
     let reps = o.replications.unwrap_or(sc.run.replications);
     let seed = o.seed.unwrap_or(sc.run.seed);
     let scenarios: Vec<Scenario> = (0..o.levels.len())
-        .map(|i| apply_level(sc, g, &o.levels, i))
+        .map(|i| apply_level(sc, g, &o.levels, i, o.only.as_ref()))
         .collect();
     let Some(summaries) = simulate(&scenarios, reps, seed)? else {
         return Ok(None);
@@ -289,8 +352,9 @@ pub fn run_with<E: From<OptimizeError>>(
             value: match &o.levels {
                 Levels::Agents(v) => f64::from(v[i]),
                 Levels::Scale(v) => v[i],
+                Levels::Add(v) => v[i] as f64,
             },
-            agent_hours: agent_hours(lsc, g),
+            agent_hours: paid_hours(lsc, g),
             meets_targets,
             services,
         });
@@ -311,6 +375,8 @@ pub fn run_with<E: From<OptimizeError>>(
         replications: reps,
         seed,
         confidence: o.confidence,
+        selection: o.only.as_ref().map(|s| s.label.clone()),
+        today_agent_hours: paid_hours(sc, g),
         ccsim_version: env!("CARGO_PKG_VERSION"),
         levels,
         smallest_meeting,

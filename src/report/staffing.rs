@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use crate::calendar::Weekday;
 use crate::optimize::shifts::ShiftResult;
 use crate::optimize::staff::{Mode, StaffResult};
 use crate::optimize::sweep::{ServiceAtLevel, SweepResult};
@@ -172,6 +173,10 @@ pub fn staff_table(r: &StaffResult) -> String {
     );
     let _ = writeln!(
         out,
+        "unit: scheduled agents (before shrinkage) in every staffing column; offered = calls per day; hours = paid agent-hours (holidays, closed days and closed hours cost nothing)."
+    );
+    let _ = writeln!(
+        out,
         "{:<4} {:<6} {:<12} {:>8} {:>8} {:>16} {:>14} {:>6} {:>8} {:>14} {:>6} {:>14}",
         "day",
         "start",
@@ -205,6 +210,9 @@ pub fn staff_table(r: &StaffResult) -> String {
             pct(iv.input_service_level),
         );
     }
+    if let Some(label) = &r.selection {
+        out.push_str(&staff_answer(r, label));
+    }
     let _ = writeln!(
         out,
         "paid agent-hours over the horizon: {:.1} found, {:.1} input ({:+.1}), {:.1} SIPP",
@@ -233,6 +241,55 @@ pub fn staff_table(r: &StaffResult) -> String {
             );
         }
     }
+    out
+}
+
+/// The answer to `--days/--window` in the planner's words, one line per
+/// weekday and group: "Monday 08:00-10:00 needs 107 / 76 / 68 / 62 agents
+/// (today 62 / 46 / 42 / 37): +N paid hours over the horizon".
+pub fn staff_answer(r: &StaffResult, label: &str) -> String {
+    let mut out = String::new();
+    let mut rows: Vec<(Weekday, &str, Vec<u32>, Vec<u32>)> = Vec::new();
+    for iv in &r.intervals {
+        match rows
+            .iter_mut()
+            .find(|(w, g, _, _)| *w == iv.weekday && *g == iv.group)
+        {
+            Some(row) => {
+                row.2.push(iv.agents);
+                row.3.push(iv.input_agents);
+            }
+            None => rows.push((
+                iv.weekday,
+                &iv.group,
+                vec![iv.agents],
+                vec![iv.input_agents],
+            )),
+        }
+    }
+    let join = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(" / ");
+    let window = label
+        .rsplit_once(' ')
+        .filter(|(_, w)| w.contains(':'))
+        .map_or("", |(_, w)| w);
+    for (w, g, found, today) in &rows {
+        let when = format!("{} {window}", crate::optimize::long_day(w.index()));
+        let _ = writeln!(
+            out,
+            "{} needs {} scheduled {g} agents (today {})",
+            when.trim_end(),
+            join(found),
+            join(today)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{label}: {:+.1} paid agent-hours over the {} days of the horizon ({:.1} instead of {:.1})",
+        r.agent_hours - r.input_agent_hours,
+        r.horizon_days,
+        r.agent_hours,
+        r.input_agent_hours
+    );
     out
 }
 
