@@ -119,7 +119,7 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
         threads: a.sim.threads,
         max_iterations: a.max_iterations,
         progress: (!a.sim.quiet).then_some(round_line as fn(&staff::RoundInfo)),
-        only: crate::optimize::Selection::parse(&sc, a.days.as_deref(), a.window.as_deref())
+        only: crate::optimize::Selection::parse(sc, a.days.as_deref(), a.window.as_deref())
             .map_err(map_err)?,
     };
     let r = staff::run(sc, &opts).map_err(map_err)?;
