@@ -27,8 +27,8 @@ pub enum StaffFormat {
 pub struct StaffArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
-    /// Agent group to optimise (repeatable, optimised in the order given,
-    /// holding the others). Default: every group, in file order.
+    /// Agent group to optimise (repeatable; the groups chosen are searched
+    /// together, the others keep their staffing). Default: every group.
     #[arg(long, short = 'g')]
     pub group: Vec<String>,
     /// Every interval with calls must meet the targets (default).
@@ -68,6 +68,10 @@ pub struct StaffArgs {
     /// boundaries (e.g. 08:00-10:00).
     #[arg(long)]
     pub window: Option<String>,
+    /// Re-simulate the staffing found with this other seed and say how many
+    /// intervals meet their targets (at the means and at the confidence).
+    #[arg(long)]
+    pub verify_seed: Option<u64>,
     /// Write the scenario with the new staffing here (runnable with `ccsim run`).
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
@@ -121,6 +125,7 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
         progress: (!a.sim.quiet).then_some(round_line as fn(&staff::RoundInfo)),
         only: crate::optimize::Selection::parse(sc, a.days.as_deref(), a.window.as_deref())
             .map_err(map_err)?,
+        verify_seed: a.verify_seed,
     };
     let r = staff::run(sc, &opts).map_err(map_err)?;
     if !r.max_iterations_reached.is_empty() {

@@ -63,6 +63,7 @@ pub fn requirement(sc: &Scenario, o: &RequirementOptions) -> Result<Requirement,
             max_iterations: 60,
             progress: None,
             only: None,
+            verify_seed: None,
         },
     )?;
     let mut required = BTreeMap::new();

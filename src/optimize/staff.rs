@@ -19,25 +19,34 @@
 //!    groups is split in proportion to the groups' current staffing.
 //! 2. **Simulation correction**, all with the same seed (common random
 //!    numbers), iterated until stable (at most `max_iterations`):
-//!    * simulate the current staffing; every interval whose service level
-//!      or abandonment misses the target *at the stated confidence* gets one
-//!      more agent (two when it misses by more than 15 points);
-//!    * in the same round, one class of intervals (every third interval,
-//!      rotating over rounds so that removals are never adjacent) is
-//!      simulated with one agent less; where the interval still meets its
-//!      targets, the agent is removed;
-//!    * the search stops when every interval meets its targets and a full
-//!      rotation removed nothing. The cheapest staffing seen that met every
-//!      target is returned.
+//!    * early rounds with a fifth of the replications (at least 20) judge
+//!      the means at the bound the full run will have, and move every
+//!      interval to what its Erlang A model, calibrated on the simulated
+//!      figure, asks (down by at most a seventh a round), until little moves;
+//!    * final rounds with every replication simulate the staffing and a
+//!      probe with one agent less in every interval not yet shown to need
+//!      its agents; an interval that misses its target *at the stated
+//!      confidence* is raised by what its calibrated model asks (at least
+//!      one agent); one that still meets its targets in the probe loses the
+//!      agent (each passed with its neighbours reduced too, so removing all
+//!      of them at once is safe); one that fails in the probe keeps its
+//!      agents and is not probed again;
+//!    * the search stops when every interval meets its targets and the
+//!      probe removed nothing, or less than 0.1% of the paid hours. The cheapest staffing seen that met every
+//!      target is returned, with its simulation (not run again).
 //!
 //!    "Meets at confidence c" means the one-sided lower confidence bound of
 //!    the interval's service level (`mean − z_c · s/√n` over replications) is
 //!    at least the target, and the upper bound of its abandonment rate is at
 //!    most the maximum; `c = 0.5` uses the means.
-//! 3. **Several groups**: groups are optimised one at a time, in the order
-//!    given, each against the targets of the services whose call types it
-//!    serves, holding the other groups at their current staffing (a
-//!    Gauss–Seidel pass; skills and routing are the scenario's own).
+//! 3. **Several groups** are searched together, each interval of each
+//!    group moved by its own verdict in the same rounds, so that groups
+//!    that help each other (overflow skills) converge together; groups not
+//!    chosen with `--group` keep their staffing. A service that several
+//!    groups serve is judged, for each group, on the call types the group
+//!    serves first (as routing sends an arriving call), each against the
+//!    service's targets, so that no group is raised for calls it cannot
+//!    take; a service that one group serves alone is judged as a whole.
 //!
 //! Intervals in which the group's call types have no arrivals get no agents.
 //! The SIPP yardstick (Erlang C per interval with the interval's own rate,
@@ -88,6 +97,9 @@ pub struct StaffOptions {
     /// Only these intervals change (`--days`, `--window`); the others keep
     /// the scenario's staffing. `None`: every interval.
     pub only: Option<Selection>,
+    /// Re-simulate the staffing found with this seed and count the
+    /// intervals that meet their targets (`--verify-seed`).
+    pub verify_seed: Option<u64>,
 }
 
 impl Default for StaffOptions {
@@ -102,6 +114,7 @@ impl Default for StaffOptions {
             max_iterations: 60,
             progress: None,
             only: None,
+            verify_seed: None,
         }
     }
 }
@@ -375,7 +388,16 @@ pub(crate) fn figures(
     ipd: usize,
     interval_s: u32,
 ) -> Vec<Vec<Option<IntervalFigures>>> {
-    s.services
+    entity_figures(&s.services, ipd, interval_s)
+}
+
+/// `[entity][weekday * ipd + interval]` figures of services or call types.
+fn entity_figures(
+    entities: &[crate::stats::EntitySummary],
+    ipd: usize,
+    interval_s: u32,
+) -> Vec<Vec<Option<IntervalFigures>>> {
+    entities
         .iter()
         .map(|e| {
             let mut v = vec![None; 7 * ipd];
@@ -455,10 +477,20 @@ pub(crate) fn verdict(
     key: usize,
     judge: &mut Judge,
 ) -> Option<f64> {
+    deficit(services.iter().map(|&s| (fig[s][key], s)), sc, judge)
+}
+
+/// Shortfall of `(figures, service whose targets apply)` rows: `None` when
+/// no row has offered calls, else the largest miss (0 when all meet).
+fn deficit(
+    rows: impl Iterator<Item = (Option<IntervalFigures>, usize)>,
+    sc: &Scenario,
+    judge: &mut Judge,
+) -> Option<f64> {
     let mut any = false;
     let mut deficit: f64 = 0.0;
-    for &s in services {
-        let Some(f) = fig[s][key] else { continue };
+    for (f, s) in rows {
+        let Some(f) = f else { continue };
         any = true;
         let tg = &sc.services[s].targets;
         if let Some(x) = tg.service_level
@@ -479,6 +511,89 @@ pub(crate) fn verdict(
         }
     }
     any.then_some(deficit)
+}
+
+/// What one group's search judges. A service whose voice call types are
+/// all served first by the group is judged as a whole (its targets are the
+/// service's); a service shared with other groups is judged on the call
+/// types the group serves first, each against the service's targets, so
+/// that a group is never asked to fix calls it cannot take (the search of
+/// the group that owns them does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    /// A service, judged on its own figures.
+    Service(usize),
+    /// A call type (index) judged against the targets of its service.
+    CallType(usize, usize),
+}
+
+/// The group that serves call type `c` first, as routing sends an arriving
+/// call: where it ranks highest among the skills, then fewer skills, then
+/// file order.
+fn owner(sc: &Scenario, c: usize) -> Option<usize> {
+    (0..sc.groups.len())
+        .filter_map(|g| {
+            let pos = sc.groups[g].skills.iter().position(|&x| x == c)?;
+            Some((pos, sc.groups[g].skills.len(), g))
+        })
+        .min()
+        .map(|(_, _, g)| g)
+}
+
+/// The units group `g` is judged on (see [`Unit`]).
+fn units_of_group(sc: &Scenario, g: usize) -> Vec<Unit> {
+    let mut units = Vec::new();
+    for s in services_of_group(sc, g) {
+        let voice: Vec<usize> = (0..sc.call_types.len())
+            .filter(|&c| sc.call_types[c].service == s && !sc.call_types[c].channel.is_deferred())
+            .collect();
+        let own: Vec<usize> = voice
+            .iter()
+            .copied()
+            .filter(|&c| owner(sc, c) == Some(g))
+            .collect();
+        if own.len() == voice.len() {
+            // Every call of the service is the group's first concern.
+            units.push(Unit::Service(s));
+        } else {
+            // Calls the group only takes as overflow are judged in the
+            // search of the group that serves them first.
+            units.extend(own.into_iter().map(|c| Unit::CallType(c, s)));
+        }
+    }
+    if units.is_empty() {
+        // A group that serves nothing first (pure overflow) is judged on
+        // every service it serves.
+        units = services_of_group(sc, g)
+            .into_iter()
+            .map(Unit::Service)
+            .collect();
+    }
+    units
+}
+
+/// Figures of a summary by service and by call type.
+struct Figs {
+    services: Vec<Vec<Option<IntervalFigures>>>,
+    call_types: Vec<Vec<Option<IntervalFigures>>>,
+}
+
+impl Figs {
+    fn of(s: &Summary, ipd: usize, interval_s: u32) -> Figs {
+        Figs {
+            services: entity_figures(&s.services, ipd, interval_s),
+            call_types: entity_figures(&s.call_types, ipd, interval_s),
+        }
+    }
+    fn row(&self, u: Unit, key: usize) -> (Option<IntervalFigures>, usize) {
+        match u {
+            Unit::Service(s) => (self.services[s][key], s),
+            Unit::CallType(c, s) => (self.call_types[c][key], s),
+        }
+    }
+    fn verdict(&self, units: &[Unit], sc: &Scenario, key: usize, judge: &mut Judge) -> Option<f64> {
+        deficit(units.iter().map(|&u| self.row(u, key)), sc, judge)
+    }
 }
 
 /// One interval of the result.
@@ -511,6 +626,21 @@ pub struct IntervalPlan {
     pub input_service_level: Option<Estimate>,
     /// Whether the interval meets its targets at the stated confidence.
     pub meets_targets: bool,
+}
+
+/// The staffing found, re-simulated with another seed (`--verify-seed`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    /// The other seed.
+    pub seed: u64,
+    /// Replications of the re-simulation.
+    pub replications: u32,
+    /// Intervals (of the groups staffed, in the selection) with calls.
+    pub intervals_with_calls: usize,
+    /// Of those, the intervals whose mean meets every target.
+    pub meeting_at_means: usize,
+    /// Of those, the intervals that meet every target at the confidence.
+    pub meeting_at_confidence: usize,
 }
 
 /// The result of `ccsim staff`.
@@ -553,6 +683,9 @@ pub struct StaffResult {
     pub intervals_still_missing: Vec<String>,
     /// Per group and interval with traffic.
     pub intervals: Vec<IntervalPlan>,
+    /// The staffing found re-simulated with another seed, when asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
     /// Horizon compliance of each service with the staffing found.
     pub services: Vec<crate::stats::EntitySummary>,
     /// How the figures were obtained.
@@ -589,18 +722,26 @@ pub struct RoundInfo {
     pub paid_hours: f64,
 }
 
-/// Interval-by-interval search state of one group.
+/// Staffing of each group searched, in the order of [`Search::groups`].
+type Plan = Vec<Staffing>;
+
+/// Interval-by-interval search state of the groups staffed together.
 struct Search<'a> {
     sc: &'a Scenario,
-    g: usize,
+    /// Groups searched.
+    groups: Vec<usize>,
+    /// Services of those groups.
     services: Vec<usize>,
+    /// What each group is judged on.
+    units: Vec<Vec<Unit>>,
     reps: u32,
     seed: u64,
     simulations: u32,
-    /// Traffic of each `weekday * ipd + interval` key, for sized corrections.
-    traffic: Vec<Traffic>,
-    targets: GroupTargets,
-    paid: PaidDays,
+    /// Traffic of each group and `weekday * ipd + interval` key, for sized
+    /// corrections.
+    traffic: Vec<Vec<Traffic>>,
+    targets: Vec<GroupTargets>,
+    paid: Vec<PaidDays>,
     progress: Option<fn(&RoundInfo)>,
     only: Option<Selection>,
 }
@@ -614,29 +755,42 @@ fn early_replications(reps: u32) -> u32 {
 impl<'a> Search<'a> {
     fn new(
         sc: &'a Scenario,
-        g: usize,
+        groups: &[usize],
         reps: u32,
         seed: u64,
         progress: Option<fn(&RoundInfo)>,
         only: Option<Selection>,
     ) -> Self {
         let ipd = sc.horizon.intervals_per_day();
-        let mut traffic = vec![Traffic::default(); 7 * ipd];
-        for w in present_weekdays(sc) {
-            for (i, t) in group_traffic(sc, g, w).into_iter().enumerate() {
-                traffic[w * ipd + i] = t;
-            }
-        }
+        let traffic = groups
+            .iter()
+            .map(|&g| {
+                let mut traffic = vec![Traffic::default(); 7 * ipd];
+                for w in present_weekdays(sc) {
+                    for (i, t) in group_traffic(sc, g, w).into_iter().enumerate() {
+                        traffic[w * ipd + i] = t;
+                    }
+                }
+                traffic
+            })
+            .collect();
+        let mut services: Vec<usize> = groups
+            .iter()
+            .flat_map(|&g| services_of_group(sc, g))
+            .collect();
+        services.sort_unstable();
+        services.dedup();
         Search {
             sc,
-            g,
-            services: services_of_group(sc, g),
+            groups: groups.to_vec(),
+            services,
+            units: groups.iter().map(|&g| units_of_group(sc, g)).collect(),
             reps,
             seed,
             simulations: 0,
             traffic,
-            targets: group_targets(sc, g),
-            paid: PaidDays::of_group(sc, g),
+            targets: groups.iter().map(|&g| group_targets(sc, g)).collect(),
+            paid: groups.iter().map(|&g| PaidDays::of_group(sc, g)).collect(),
             progress,
             only,
         }
@@ -652,10 +806,16 @@ impl<'a> Search<'a> {
             .collect()
     }
 
-    fn with(&self, base: &Scenario, s: &Staffing) -> Scenario {
+    fn with(&self, base: &Scenario, plan: &[Staffing]) -> Scenario {
         let mut sc = base.clone();
-        sc.groups[self.g].staffing = s.clone();
+        for (j, &g) in self.groups.iter().enumerate() {
+            sc.groups[g].staffing = plan[j].clone();
+        }
         sc
+    }
+
+    fn hours(&self, plan: &[Staffing]) -> f64 {
+        self.paid.iter().zip(plan).map(|(p, s)| p.hours(s)).sum()
     }
 
     fn simulate(&mut self, list: &[Scenario], reps: u32) -> Vec<Summary> {
@@ -663,31 +823,37 @@ impl<'a> Search<'a> {
         summaries(list, reps, self.seed)
     }
 
-    fn report(&self, round: u32, reps: u32, missing: usize, with_calls: usize, s: &Staffing) {
+    fn report(&self, round: u32, reps: u32, missing: usize, with_calls: usize, plan: &[Staffing]) {
         if let Some(p) = self.progress {
+            let names: Vec<&str> = self
+                .groups
+                .iter()
+                .map(|&g| self.sc.groups[g].name.as_str())
+                .collect();
             p(&RoundInfo {
-                group: self.sc.groups[self.g].name.clone(),
+                group: names.join(", "),
                 round,
                 replications: reps,
                 missing,
                 with_calls,
-                paid_hours: self.paid.hours(s),
+                paid_hours: self.hours(plan),
             });
         }
     }
 
-    /// Scheduled agents that the Erlang A model of interval `key`, its load
-    /// scaled so that at `n` scheduled agents it gives the observed service
-    /// level (or abandonment, without a service-level target), asks for the
-    /// targets. `None` when the interval has no traffic to model.
-    fn sized(&self, key: usize, n: u32, sl: f64, ab: f64) -> Option<u32> {
-        let tr = self.traffic[key];
-        let t = &self.targets;
-        let shrink = self.sc.groups[self.g].shrinkage;
+    /// Scheduled agents of group `j` that the Erlang A model of interval
+    /// `key`, its load scaled so that at `n` scheduled agents it gives the
+    /// observed service level (or abandonment, without a service-level
+    /// target), asks for the targets. `None` when the interval has no
+    /// traffic to model.
+    fn sized(&self, j: usize, key: usize, n: u32, sl: f64, ab: f64) -> Option<u32> {
+        let tr = self.traffic[j][key];
+        let t = &self.targets[j];
+        let grp = &self.sc.groups[self.groups[j]];
         if tr.mol <= 0.0 {
             return None;
         }
-        let avail = self.sc.groups[self.g].available(n).max(1);
+        let avail = grp.available(n).max(1);
         let model = |k: f64, a: u32| {
             analytic::Queue {
                 lambda_per_s: k * tr.mol,
@@ -728,31 +894,44 @@ impl<'a> Search<'a> {
         }
         let k = (0.5 * (lo + hi)).exp();
         let a = erlang_agents(k * tr.mol, tr.busy_s, tr.patience, t);
-        Some(scheduled_for(a, shrink))
+        Some(scheduled_for(a, grp.shrinkage))
     }
 
-    /// Per-interval search from `start`; returns the staffing, the rounds
-    /// run and whether `max_iterations` stopped it before it converged.
+    /// Per-interval search of every group together from `start`; returns
+    /// the staffing, the rounds run, whether `max_iterations` stopped it
+    /// before it converged, and the full-replication summary of the
+    /// staffing returned (when one was run).
+    ///
+    /// The groups move together, each judged on its own units ([`Unit`]),
+    /// so each round sees the others as they are now (two groups that help
+    /// each other converge together, not one after the other).
     ///
     /// Early rounds run a fifth of the replications and judge the means:
     /// every interval moves to what its calibrated Erlang A model asks
-    /// ([`Search::sized`]), up or down (down by at most 15% a round). The
-    /// final rounds run every replication and judge at the confidence: an
-    /// interval that misses moves up by what its model asks (at least one
-    /// agent); one class of every third interval is probed with one agent
-    /// less and keeps the removal where it still meets its targets; they
-    /// stop when every interval meets its targets and a full rotation of
-    /// probes removed nothing.
+    /// ([`Search::sized`]), up or down (down by at most a seventh a round).
+    /// The final rounds run every replication and judge at the confidence,
+    /// with two simulations a round: the staffing, and a probe with one
+    /// agent less in every interval that has not yet shown it needs its
+    /// agents. An interval that misses moves up by what its model asks (at
+    /// least one agent; one exactly, and no more probes, if it lost an agent
+    /// before); an interval that still meets its targets in the probe loses
+    /// the agent. Removing every interval that passed at once is safe: each
+    /// passed with its neighbours reduced too. The search stops when every
+    /// interval meets its targets and the probe removed nothing (or less
+    /// than a thousandth of the paid hours).
     fn per_interval(
         &mut self,
         base: &Scenario,
-        start: Staffing,
+        start: Plan,
         judge: &mut Judge,
         max_iterations: u32,
-    ) -> (Staffing, u32, bool) {
+    ) -> (Plan, u32, bool, Option<Summary>) {
         let ipd = self.sc.horizon.intervals_per_day();
         let is = self.sc.horizon.interval_s;
-        let keys = self.keys();
+        let keys: Vec<(usize, usize)> = (0..self.groups.len())
+            .flat_map(|j| self.keys().into_iter().map(move |k| (j, k)))
+            .collect();
+        let units = self.units.clone();
         let mut s = start;
         let mut rounds = 0;
         // Early rounds: fewer replications, means, sized moves both ways.
@@ -767,19 +946,18 @@ impl<'a> Search<'a> {
                 }
                 rounds += 1;
                 let sim = self.simulate(&[self.with(base, &s)], early);
-                let now = figures(&sim[0], ipd, is);
+                let now = Figs::of(&sim[0], ipd, is);
                 let (mut moved, mut missing, mut with_calls) = (0u32, 0, 0);
                 let mut next = s.clone();
-                for &k in &keys {
+                for &(j, k) in &keys {
                     let (w, i) = (k / ipd, k % ipd);
-                    let Some(d) = verdict(&now, &self.services, self.sc, k, &mut early_judge)
-                    else {
+                    let Some(d) = now.verdict(&units[j], self.sc, k, &mut early_judge) else {
                         continue;
                     };
                     with_calls += 1;
-                    let (sl, ab) = worst_figures(&now, &self.services, k, &mut early_judge);
-                    let n = s[w][i];
-                    let want = self.sized(k, n, sl, ab).unwrap_or(n);
+                    let (sl, ab) = worst_figures(&now, &units[j], k, &mut early_judge);
+                    let n = s[j][w][i];
+                    let want = self.sized(j, k, n, sl, ab).unwrap_or(n);
                     let new = if d > 0.0 {
                         missing += 1;
                         want.max(n + 1)
@@ -787,7 +965,7 @@ impl<'a> Search<'a> {
                         want.max(n - n.div_ceil(7).min(n)).min(n)
                     };
                     moved += new.abs_diff(n);
-                    next[w][i] = new;
+                    next[j][w][i] = new;
                 }
                 self.report(rounds, early, missing, with_calls, &s);
                 s = next;
@@ -796,92 +974,88 @@ impl<'a> Search<'a> {
                 }
             }
         }
-        // Final rounds: every replication, at the confidence, with probes.
-        // An interval that misses after one of its agents was removed gets
-        // it back and is not probed again, so the search cannot cycle on
-        // sampling noise at the boundary; it stops once every interval
-        // meets its targets and a full rotation of probes removed nothing.
-        let mut best: Option<(f64, Staffing)> = None;
-        let mut quiet_rounds = 0u32;
-        let classes = 3usize;
+        // Final rounds: every replication, at the confidence, the staffing
+        // and its probe side by side.
+        let mut best: Option<(f64, Plan, Summary)> = None;
         let mut converged = false;
-        let mut class = 0usize;
-        let mut removed = vec![false; 7 * ipd];
-        let mut frozen = vec![false; 7 * ipd];
-        let mut ok_rounds = 0u32;
+        // `removed`: lost an agent to a probe; `frozen`: needs every agent
+        // it has (missed after a removal, or failed its probe), not probed
+        // again.
+        let slot = |j: usize, k: usize| j * 7 * ipd + k;
+        let mut removed = vec![false; self.groups.len() * 7 * ipd];
+        let mut frozen = removed.clone();
         while rounds < max_iterations {
             rounds += 1;
             let mut probe = s.clone();
-            let mut probed = Vec::new();
-            for &k in &keys {
+            let mut probed = vec![false; removed.len()];
+            for &(j, k) in &keys {
                 let (w, i) = (k / ipd, k % ipd);
-                if i % classes == class && s[w][i] > 0 && !frozen[k] {
-                    probe[w][i] -= 1;
-                    probed.push(k);
+                if s[j][w][i] > 0 && !frozen[slot(j, k)] {
+                    probe[j][w][i] -= 1;
+                    probed[slot(j, k)] = true;
                 }
             }
-            class = (class + 1) % classes;
-            let sims = self.simulate(&[self.with(base, &s), self.with(base, &probe)], self.reps);
-            let now = figures(&sims[0], ipd, is);
-            let low = figures(&sims[1], ipd, is);
+            let mut list = vec![self.with(base, &s)];
+            if probed.contains(&true) {
+                list.push(self.with(base, &probe));
+            }
+            let mut sims = self.simulate(&list, self.reps);
+            let now = Figs::of(&sims[0], ipd, is);
+            let low = sims.get(1).map(|x| Figs::of(x, ipd, is));
             let mut next = s.clone();
             let mut removals = false;
             let (mut missing, mut with_calls) = (0, 0);
-            for &k in &keys {
+            for &(j, k) in &keys {
                 let (w, i) = (k / ipd, k % ipd);
-                match verdict(&now, &self.services, self.sc, k, judge) {
-                    None => {
-                        // No offered calls for this group's services.
-                    }
-                    Some(d) if d > 0.0 => {
-                        with_calls += 1;
-                        missing += 1;
-                        let n = s[w][i];
-                        next[w][i] = if removed[k] {
-                            frozen[k] = true;
-                            n + 1
-                        } else {
-                            // Sized on the confidence bounds.
-                            let (sl, ab) = worst_figures(&now, &self.services, k, judge);
-                            self.sized(k, n, sl, ab).unwrap_or(n).max(n + 1)
-                        };
-                    }
-                    Some(_)
-                        if probed.contains(&k)
-                            && verdict(&low, &self.services, self.sc, k, judge) == Some(0.0) =>
-                    {
-                        with_calls += 1;
-                        next[w][i] -= 1;
-                        removed[k] = true;
-                        removals = true;
-                    }
-                    Some(_) => with_calls += 1,
+                let Some(d) = now.verdict(&units[j], self.sc, k, judge) else {
+                    // No offered calls for this group's units.
+                    continue;
+                };
+                with_calls += 1;
+                let n = s[j][w][i];
+                let at = slot(j, k);
+                if d > 0.0 {
+                    missing += 1;
+                    next[j][w][i] = if removed[at] {
+                        frozen[at] = true;
+                        n + 1
+                    } else {
+                        // Sized on the confidence bounds.
+                        let (sl, ab) = worst_figures(&now, &units[j], k, judge);
+                        self.sized(j, k, n, sl, ab).unwrap_or(n).max(n + 1)
+                    };
+                } else if probed[at]
+                    && low
+                        .as_ref()
+                        .is_some_and(|l| l.verdict(&units[j], self.sc, k, judge) == Some(0.0))
+                {
+                    next[j][w][i] -= 1;
+                    removed[at] = true;
+                    removals = true;
+                } else if probed[at] {
+                    frozen[at] = true;
                 }
             }
             self.report(rounds, self.reps, missing, with_calls, &s);
             if missing == 0 {
-                let cost = self.paid.hours(&s);
-                if best.as_ref().is_none_or(|(c, _)| cost <= *c) {
-                    best = Some((cost, s.clone()));
+                let cost = self.hours(&s);
+                if best.as_ref().is_none_or(|(c, _, _)| cost <= *c) {
+                    best = Some((cost, s.clone(), sims.swap_remove(0)));
                 }
-            }
-            if missing == 0 {
-                ok_rounds += 1;
-            }
-            // Two rotations of probes after the first round that met every
-            // target are enough: later removals are worth little.
-            if missing == 0 && (!removals || ok_rounds > 2 * classes as u32) {
-                quiet_rounds += 1;
-                if quiet_rounds >= classes as u32 || ok_rounds > 2 * classes as u32 {
+                // Done when the probe removed nothing, or less than a
+                // thousandth of the paid hours: another round of two
+                // simulations is not worth that.
+                if !removals || cost - self.hours(&next) < 1e-3 * cost {
                     converged = true;
                     break;
                 }
-            } else {
-                quiet_rounds = 0;
             }
             s = next;
         }
-        (best.map(|(_, s)| s).unwrap_or(s), rounds, !converged)
+        match best {
+            Some((_, b, sum)) => (b, rounds, !converged, Some(sum)),
+            None => (s, rounds, !converged, None),
+        }
     }
 }
 
@@ -889,15 +1063,10 @@ impl<'a> Search<'a> {
 /// interval `key` as `judge` sees them (the lower confidence bound of the
 /// service level, the upper one of abandonment; NaN when no service has
 /// calls there).
-fn worst_figures(
-    fig: &[Vec<Option<IntervalFigures>>],
-    services: &[usize],
-    key: usize,
-    judge: &mut Judge,
-) -> (f64, f64) {
+fn worst_figures(fig: &Figs, units: &[Unit], key: usize, judge: &mut Judge) -> (f64, f64) {
     let (mut sl, mut ab) = (f64::INFINITY, f64::NEG_INFINITY);
-    for &s in services {
-        if let Some(f) = fig[s][key] {
+    for &u in units {
+        if let (Some(f), _) = fig.row(u, key) {
             if f.service_level.mean.is_finite() {
                 sl = sl.min(judge.lower(&f.service_level));
             }
@@ -1004,44 +1173,52 @@ fn search(
     let mut current = sc.clone();
     let mut guesses = Vec::new();
     let mut sipps = Vec::new();
-    let mut iterations = Vec::new();
-    let mut max_reached = Vec::new();
-    let mut simulations = 0;
     for &g in groups {
-        let (guess, sipp) = analytic_guess(&current, g);
-        let mut search = Search::new(sc, g, reps, seed, o.progress, o.only.clone());
+        let (mut guess, mut sipp) = analytic_guess(sc, g);
         // Outside the intervals asked about, the scenario's staffing stays.
-        let (mut guess, mut sipp) = (guess, sipp);
         for w in 0..7 {
             for i in 0..ipd {
                 if !selected(o.only.as_ref(), w, i) {
-                    guess[w][i] = current.groups[g].staffing[w][i];
-                    sipp[w][i] = current.groups[g].staffing[w][i];
+                    guess[w][i] = sc.groups[g].staffing[w][i];
+                    sipp[w][i] = sc.groups[g].staffing[w][i];
                 }
             }
-        }
-        let (found, rounds, stopped) = match o.mode {
-            Mode::PerInterval => {
-                search.per_interval(&current, guess.clone(), &mut judge, o.max_iterations)
-            }
-            Mode::Aggregate => aggregate(&mut search, &current, &guess, o)?,
-        };
-        current.groups[g].staffing = found;
-        simulations += search.simulations;
-        iterations.push(rounds);
-        if stopped {
-            max_reached.push(sc.groups[g].name.clone());
         }
         guesses.push(guess);
         sipps.push(sipp);
     }
+    let mut search = Search::new(sc, groups, reps, seed, o.progress, o.only.clone());
+    let (found, rounds, stopped, last) = match o.mode {
+        Mode::PerInterval => search.per_interval(sc, guesses.clone(), &mut judge, o.max_iterations),
+        Mode::Aggregate => aggregate(&mut search, sc, &guesses, o)?,
+    };
+    for (j, &g) in groups.iter().enumerate() {
+        current.groups[g].staffing = found[j].clone();
+    }
+    let mut simulations = search.simulations;
+    // The groups are searched together: the same rounds for each.
+    let iterations = vec![rounds; groups.len()];
+    let max_reached: Vec<String> = if stopped {
+        groups.iter().map(|&g| sc.groups[g].name.clone()).collect()
+    } else {
+        Vec::new()
+    };
     // Final figures: the staffing found, the SIPP staffing and the input.
     let mut sipp_sc = current.clone();
     for (j, &g) in groups.iter().enumerate() {
         sipp_sc.groups[g].staffing = sipps[j].clone();
     }
-    let sims = summaries(&[current.clone(), sipp_sc.clone(), sc.clone()], reps, seed);
-    simulations += 3;
+    // The search already simulated the staffing found.
+    let mut sims = summaries(&[sipp_sc.clone(), sc.clone()], reps, seed);
+    simulations += 2;
+    let found = match last {
+        Some(x) => x,
+        None => {
+            simulations += 1;
+            summaries(std::slice::from_ref(&current), reps, seed).remove(0)
+        }
+    };
+    sims.insert(0, found);
     let fig = figures(&sims[0], ipd, is);
     let fig_sipp = figures(&sims[1], ipd, is);
     let fig_in = figures(&sims[2], ipd, is);
@@ -1100,6 +1277,35 @@ fn search(
             }
         }
     }
+    let verification = o.verify_seed.map(|vs| {
+        let again = summaries(std::slice::from_ref(&current), reps, vs).remove(0);
+        simulations += 1;
+        let f = figures(&again, ipd, is);
+        let mut means = Judge::new(0.5);
+        let mut v = Verification {
+            seed: vs,
+            replications: reps,
+            intervals_with_calls: 0,
+            meeting_at_means: 0,
+            meeting_at_confidence: 0,
+        };
+        for &g in groups {
+            let services = services_of_group(sc, g);
+            for w in present_weekdays(sc) {
+                for i in (0..ipd).filter(|&i| selected(o.only.as_ref(), w, i)) {
+                    let k = w * ipd + i;
+                    let Some(d) = verdict(&f, &services, sc, k, &mut judge) else {
+                        continue;
+                    };
+                    v.intervals_with_calls += 1;
+                    v.meeting_at_confidence += usize::from(d == 0.0);
+                    v.meeting_at_means +=
+                        usize::from(verdict(&f, &services, sc, k, &mut means) == Some(0.0));
+                }
+            }
+        }
+        v
+    });
     let hours = |x: &Scenario| groups.iter().map(|&g| paid_hours(x, g)).sum::<f64>();
     Ok(StaffResult {
         scenario: sc.name.clone(),
@@ -1120,6 +1326,7 @@ fn search(
         intervals_still_missing: still_missing,
         intervals_with_calls: with_calls,
         intervals,
+        verification,
         services: sims[0].services.clone(),
         method: METHOD,
         staffed: current,
@@ -1135,20 +1342,20 @@ fn search(
 fn aggregate(
     search: &mut Search,
     base: &Scenario,
-    guess: &Staffing,
+    guess: &Plan,
     o: &StaffOptions,
-) -> Result<(Staffing, u32, bool), OptimizeError> {
+) -> Result<(Plan, u32, bool, Option<Summary>), OptimizeError> {
     let sc = search.sc;
     let mut judge = Judge::new(o.confidence);
     let mut mean_judge = Judge::new(0.5);
     let (mut lo, mut hi) = (0.0f64, 1.0f64);
-    let mut best: Option<Staffing> = None;
+    let mut best: Option<(Plan, Summary)> = None;
     let mut rounds = 0;
     let mut start = guess.clone();
     for step in 0..6 {
         // First the unrelaxed targets judged on means, then bisection below.
         let factor = if step == 0 { 1.0 } else { 0.5 * (lo + hi) };
-        // Relax the targets of the group's services by `factor`.
+        // Relax the targets of the groups' services by `factor`.
         let mut relaxed = sc.clone();
         for &s in &search.services {
             let tg = &mut relaxed.services[s].targets;
@@ -1157,17 +1364,22 @@ fn aggregate(
         }
         let mut inner = Search::new(
             &relaxed,
-            search.g,
+            &search.groups,
             search.reps,
             search.seed,
             search.progress,
             search.only.clone(),
         );
-        let (found, r, _) =
+        let (found, r, _, summary) =
             inner.per_interval(base, start.clone(), &mut mean_judge, o.max_iterations);
         rounds += r;
-        search.simulations += inner.simulations + 1;
-        let summary = &summaries(&[search.with(base, &found)], search.reps, search.seed)[0];
+        search.simulations += inner.simulations;
+        let summary = match summary {
+            Some(x) => x,
+            None => search
+                .simulate(&[search.with(base, &found)], search.reps)
+                .remove(0),
+        };
         let ok = search.services.iter().all(|&s| {
             let e = &summary.services[s];
             let tg = &sc.services[s].targets;
@@ -1183,7 +1395,7 @@ fn aggregate(
         });
         if ok {
             hi = factor;
-            best = Some(found.clone());
+            best = Some((found.clone(), summary));
         } else if step == 0 {
             // Not even the means of every interval at target suffice.
             break;
@@ -1193,12 +1405,12 @@ fn aggregate(
         start = found;
     }
     match best {
-        Some(b) => Ok((b, rounds, false)),
+        Some((b, summary)) => Ok((b, rounds, false, Some(summary))),
         None => {
             // Even the full per-interval targets did not suffice: use them.
-            let (found, r, stopped) =
+            let (found, r, stopped, summary) =
                 search.per_interval(base, guess.clone(), &mut judge, o.max_iterations);
-            Ok((found, rounds + r, stopped))
+            Ok((found, rounds + r, stopped, summary))
         }
     }
 }

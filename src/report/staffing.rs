@@ -226,6 +226,21 @@ pub fn staff_table(r: &StaffResult) -> String {
         "intervals missing a target at the confidence: {} of {} (marked !); {} simulations, rounds per group {:?}",
         r.intervals_missing, r.intervals_with_calls, r.simulations, r.iterations
     );
+    if let Some(v) = &r.verification {
+        let share = |n: usize| 100.0 * n as f64 / v.intervals_with_calls.max(1) as f64;
+        let _ = writeln!(
+            out,
+            "re-simulated with seed {} ({} replications): {} of {} intervals meet every target at the means ({:.1}%), {} at {:.0}% confidence ({:.1}%)",
+            v.seed,
+            v.replications,
+            v.meeting_at_means,
+            v.intervals_with_calls,
+            share(v.meeting_at_means),
+            v.meeting_at_confidence,
+            r.confidence * 100.0,
+            share(v.meeting_at_confidence)
+        );
+    }
     for s in &r.services {
         for c in &s.compliance {
             let _ = writeln!(
