@@ -512,6 +512,45 @@ fn new_flags_and_fields_refuse_bad_values() {
         err.contains("bad.csv:4: column `offered` (3): `12x`"),
         "{err}"
     );
+    // A missing report, a report without a required column, and an
+    // interval report that cannot be written.
+    let out = bin()
+        .args(["fit", "--intervals", "no-such-report.csv", "--out", f])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("no-such-report.csv"), "{err}");
+    let no_offered: String = text
+        .lines()
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            format!("{},{}\n", c[..2].join(","), c[3..].join(","))
+        })
+        .collect();
+    let bad = write(&dir, "no-offered.csv", &no_offered);
+    let out = bin()
+        .args(["fit", "--intervals", bad.to_str().unwrap(), "--out", f])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("no `offered` column"), "{err}");
+    let folder = dir.join("a-folder");
+    std::fs::create_dir_all(&folder).unwrap();
+    let out = bin()
+        .args(["gen-log", sc.to_str().unwrap(), "--out"])
+        .arg(dir.join("c2.csv"))
+        .arg("--intervals-out")
+        .arg(&folder)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--intervals-out") && err.contains("a-folder"),
+        "{err}"
+    );
     // A negative credit in a scenario.
     let neg = write(
         &dir,
@@ -565,4 +604,196 @@ fn new_flags_and_fields_refuse_bad_values() {
     );
     assert!(bt.join("backtest.csv").is_file() && bt.join("backtest-1-c.png").is_file());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The bank's case with priority customers (`scenarios/fit-bank-priority.toml`):
+/// one pool serving retail and priority queues by time in queue, priority
+/// customers with a 30 s head start; redials, 20% unseen unavailability.
+const PRIORITY_TRUTH: &str = include_str!("../scenarios/fit-bank-priority.toml");
+
+/// First attempts per horizon of call type `name` (expected, from its rates).
+fn first_attempts_of(sc: &Scenario, name: &str) -> f64 {
+    let ct = sc.call_types.iter().find(|c| c.name == name).unwrap();
+    (0..sc.horizon.days as usize)
+        .map(|d| {
+            let w = sc.horizon.weekday(d).index();
+            ct.rate_per_s[w].iter().sum::<f64>() * f64::from(sc.horizon.interval_s)
+        })
+        .sum()
+}
+
+/// Calibrates the availability, chooses the routing (10 replications per
+/// candidate), calibrates again under the chosen routing and back-tests
+/// (20 replications): the calibrated scenario, the fit and the
+/// service-level coverage per call type.
+fn calibrate_choose_backtest(mut res: FitResult) -> (Scenario, FitResult, Vec<f64>, String) {
+    let ro = |r| RunOptions {
+        replications: Some(r),
+        seed: Some(1),
+        threads: None,
+    };
+    let validate = |res: &FitResult| {
+        let text = res.scenario_toml("f");
+        Scenario::from_toml(&text, "f.toml", "f").unwrap_or_else(|e| panic!("{e}\n{text}"))
+    };
+    res.availability = Some(fit::calibrate::run(&res, &validate(&res), &ro(20)).unwrap());
+    let choice = fit::routing::choose(&res, &ro(10))
+        .unwrap()
+        .expect("one pool serves both queues: the routing is chosen");
+    res.routing = Some(choice);
+    res.availability = Some(fit::calibrate::run(&res, &validate(&res), &ro(20)).unwrap());
+    let sc = validate(&res);
+    let out = experiment::run(&sc, &ro(20), None).unwrap();
+    let coverage = fit::backtest::judge(&res, &out.summary)
+        .iter()
+        .map(|t| {
+            let j = t
+                .judged
+                .iter()
+                .find(|j| j.kpi == Kpi::ServiceLevel)
+                .unwrap();
+            assert!(j.n > 150, "{j:?}");
+            j.coverage
+        })
+        .collect();
+    let report = fit::backtest_report(&res, &out.summary);
+    (sc, res, coverage, report)
+}
+
+/// Checks handling, patience, shrinkage and band coverage of a fit of
+/// [`PRIORITY_TRUTH`].
+fn check_priority_fit(fitted: &Scenario, res: &FitResult, coverage: &[f64], report: &str) {
+    for (name, h0, p0) in [("retail", 180.0, 120.0), ("priority", 240.0, 180.0)] {
+        let ct = fitted.call_types.iter().find(|c| c.name == name).unwrap();
+        let h = ct.handling.mean();
+        assert!((h / h0 - 1.0).abs() < 0.03, "{name} handling {h}");
+        let p = ct.patience.unwrap().mean();
+        assert!((p / p0 - 1.0).abs() < 0.10, "{name} patience {p}");
+    }
+    let s = res.availability.unwrap().shrinkage;
+    assert!((s - 0.2).abs() < 0.03, "shrinkage {s}");
+    assert_eq!(fitted.groups.len(), 1, "one pool");
+    for &c in coverage {
+        assert!(
+            (0.90..=0.99).contains(&c),
+            "coverage {coverage:?}\n{report}"
+        );
+    }
+    assert!(
+        report.contains("Routing chosen by the back-test"),
+        "{report}"
+    );
+    let ch = res.routing.as_ref().unwrap();
+    let text = res.scenario_toml("f");
+    assert!(
+        text.contains("call_selection = \"longest_waiting\"")
+            && text.contains("# Routing chosen by the back-test")
+            && text.contains("#   * "),
+        "{text}"
+    );
+    // Every candidate's figures are written, the winner marked, and no
+    // candidate beats the winner by more than the tie margin.
+    assert!(ch.scored.len() >= 4);
+    let best = ch.scored[ch.chosen].score;
+    assert!(
+        ch.scored
+            .iter()
+            .all(|s| s.score >= best - fit::routing::TIE_POINTS),
+        "{ch:?}"
+    );
+    let json = fit::routing::to_json(res, ch);
+    assert_eq!(
+        json["candidates"].as_array().unwrap().len(),
+        ch.scored.len()
+    );
+    assert!(json["candidates"][0]["call_types"][0]["kpis"][1]["coverage"].is_f64());
+}
+
+#[test]
+fn round_trip_call_log_with_priority_credit_chooses_the_routing() {
+    let original = scenario(PRIORITY_TRUTH);
+    let dir = tmp("prio-log");
+    let (calls, staffing) = (dir.join("calls.csv"), dir.join("staffing.csv"));
+    let trace = traced_calls(&original, 3, 0);
+    std::fs::write(&calls, call_log_of(&original, &trace)).unwrap();
+    std::fs::write(&staffing, staffing_csv(&original)).unwrap();
+    let res = fit::fit(&calls, Some(&staffing), &FitOptions::default()).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let (fitted, res, coverage, report) = calibrate_choose_backtest(res);
+    check_priority_fit(&fitted, &res, &coverage, &report);
+    for name in ["retail", "priority"] {
+        let (v0, v1) = (
+            first_attempts_of(&original, name),
+            first_attempts_of(&fitted, name),
+        );
+        assert!(
+            (v1 / v0 - 1.0).abs() < 0.03,
+            "{name} first attempts {v1} vs {v0}"
+        );
+        let ct = fitted.call_types.iter().find(|c| c.name == name).unwrap();
+        let r = ct.redial.as_ref().expect("a redial field");
+        assert!((r.probability - 0.5).abs() < 0.05, "{name} redial {r:?}");
+    }
+    // Longest-waiting with the estimated head start for priority customers
+    // wins; the estimate leans low (a head start longer than the retail
+    // wait does not show): within 25% of the truth, 30 s.
+    let ch = res.routing.as_ref().unwrap();
+    let w = ch.winner();
+    assert!(w.longest_waiting && w.label.contains("credit"), "{report}");
+    let prio = fitted
+        .call_types
+        .iter()
+        .find(|c| c.name == "priority")
+        .unwrap();
+    let retail = fitted
+        .call_types
+        .iter()
+        .find(|c| c.name == "retail")
+        .unwrap();
+    assert_eq!(retail.priority_credit_s, 0.0);
+    assert!(
+        (prio.priority_credit_s / 30.0 - 1.0).abs() < 0.25,
+        "credit {}\n{report}",
+        prio.priority_credit_s
+    );
+    assert_eq!(
+        fitted.routing.call_selection,
+        ccsim::scenario::CallSelection::LongestWaiting
+    );
+}
+
+#[test]
+fn round_trip_interval_report_with_priority_credit_chooses_the_routing() {
+    let original = scenario(PRIORITY_TRUTH);
+    let dir = tmp("prio-report");
+    let report = dir.join("report.csv");
+    let trace = traced_calls(&original, 3, 0);
+    std::fs::write(&report, interval_report_of(&original, &trace)).unwrap();
+    let res = fit::intervals::fit_intervals(&report, &FitOptions::default()).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    // The two queues report the same agents in every row: one pool, and the
+    // routing between them is to be chosen.
+    assert_eq!(res.groups.len(), 1);
+    assert_eq!(res.groups[0].skills.len(), 2);
+    let (fitted, res, coverage, text) = calibrate_choose_backtest(res);
+    check_priority_fit(&fitted, &res, &coverage, &text);
+    // A report has no caller ids: the arrivals are every attempt.
+    for name in ["retail", "priority"] {
+        let logged = trace
+            .iter()
+            .filter(|c| original.call_types[usize::from(c.call_type)].name == name)
+            .count() as f64;
+        let v1 = first_attempts_of(&fitted, name);
+        assert!(
+            (v1 / logged - 1.0).abs() < 0.03,
+            "{name} attempts {v1} vs {logged}"
+        );
+    }
+    // No per-call waits: the head start comes from the grid, and the
+    // back-test picks longest-waiting with a head start for priority.
+    let w = res.routing.as_ref().unwrap().winner();
+    assert!(
+        w.longest_waiting && w.label.contains("priority") && w.label.contains("grid"),
+        "{text}"
+    );
 }

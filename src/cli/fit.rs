@@ -207,6 +207,37 @@ pub fn cmd_fit(a: FitArgs) -> Result<(), CliError> {
         text = res.scenario_toml(&name);
         sc = validate(&text)?;
     }
+    if (a.backtest || a.calibrate_availability) && fit::routing::applies(&res) {
+        // Candidates are judged with fewer replications (at most 10), the
+        // same seed: common random numbers.
+        let ro = RunOptions {
+            replications: Some(a.replications.min(10)),
+            seed: Some(a.seed),
+            threads: a.threads,
+        };
+        if let Some(ch) = fit::routing::choose(&res, &ro).map_err(CliError::internal)? {
+            for l in fit::routing::describe(&res, &ch).iter().take(3) {
+                eprintln!("{l}");
+            }
+            let changed = ch.chosen != 0;
+            res.routing = Some(ch);
+            text = res.scenario_toml(&name);
+            sc = validate(&text)?;
+            if changed && a.calibrate_availability {
+                // The availability again, under the chosen routing.
+                let av = calibrate_availability(&res, &sc, &a)?;
+                eprintln!(
+                    "availability under the chosen routing: {:.1}% unavailable (95% interval {:.1}% to {:.1}%)",
+                    100.0 * av.shrinkage,
+                    100.0 * av.lo,
+                    100.0 * av.hi
+                );
+                res.availability = Some(av);
+                text = res.scenario_toml(&name);
+                sc = validate(&text)?;
+            }
+        }
+    }
     write_atomic(&a.out, text.as_bytes())
         .map_err(|e| CliError::input(format!("cannot write the fitted scenario: {e}")))?;
     eprintln!(
@@ -270,6 +301,13 @@ fn write_backtest_dir(
             .collect();
         save(&plot, &dir.join(format!("backtest-{}-{stem}", i + 1)))
             .map_err(|e| CliError::input(e.to_string()))?;
+    }
+    if let Some(ch) = &res.routing {
+        let p = dir.join("routing.json");
+        let json = serde_json::to_string_pretty(&fit::routing::to_json(res, ch))
+            .map_err(|e| CliError::internal(e.to_string()))?;
+        write_atomic(&p, format!("{json}\n").as_bytes())
+            .map_err(|e| CliError::input(format!("cannot write {}: {e}", p.display())))?;
     }
     eprintln!(
         "wrote {} and {} back-test plot(s) in {}",

@@ -51,13 +51,19 @@ pub fn cmd_gen_log(a: GenLogArgs) -> Result<(), CliError> {
         a.replication
     );
     if let Some(p) = &a.intervals_out {
-        write_atomic(p, interval_report_of(&sc, &calls).as_bytes())
-            .map_err(|e| CliError::input(format!("cannot write the interval report: {e}")))?;
+        write_atomic(p, interval_report_of(&sc, &calls).as_bytes()).map_err(|e| {
+            CliError::input(format!(
+                "--intervals-out: cannot write the interval report: {e}"
+            ))
+        })?;
         eprintln!("wrote {}", p.display());
     }
     if let Some(p) = &a.staffing_out {
-        write_atomic(p, staffing_csv(&sc).as_bytes())
-            .map_err(|e| CliError::input(format!("cannot write the staffing table: {e}")))?;
+        write_atomic(p, staffing_csv(&sc).as_bytes()).map_err(|e| {
+            CliError::input(format!(
+                "--staffing-out: cannot write the staffing table: {e}"
+            ))
+        })?;
         eprintln!("wrote {}", p.display());
     }
     Ok(())

@@ -478,8 +478,26 @@ pub fn fit_intervals(path: &Path, opts: &FitOptions) -> Result<FitResult, FitErr
         call_types.push(f);
     }
     let has_agents = c[11].is_some();
-    let groups: Vec<GroupFit> = (0..types.len())
-        .map(|ct| {
+    // Queues whose `agents` are the same in every row share one pool of
+    // agents (an ACD counts a multi-skilled agent in each queue): one group
+    // serving them all, most answered first, so the pool is not counted twice.
+    let mut pools: Vec<Vec<usize>> = Vec::new();
+    for ct in 0..types.len() {
+        match pools
+            .iter_mut()
+            .find(|p| has_agents && agents[p[0]] == agents[ct])
+        {
+            Some(p) => p.push(ct),
+            None => pools.push(vec![ct]),
+        }
+    }
+    for p in &mut pools {
+        p.sort_by_key(|&ct| std::cmp::Reverse(call_types[ct].totals.answered));
+    }
+    let groups: Vec<GroupFit> = pools
+        .iter()
+        .map(|pool| {
+            let ct = pool[0];
             let src = if has_agents { &agents[ct] } else { &busy[ct] };
             let mut sum: [Vec<f64>; 7] = std::array::from_fn(|_| vec![0.0; ipd]);
             let mut ndays = [0u32; 7];
@@ -506,11 +524,14 @@ pub fn fit_intervals(path: &Path, opts: &FitOptions) -> Result<FitResult, FitErr
                     })
                     .collect()
             });
+            let names: Vec<&str> = pool.iter().map(|&i| types[i].name.as_str()).collect();
             GroupFit {
-                name: format!("{}_agents", types[ct].name),
-                skills: vec![ct],
+                name: format!("{}_agents", names.join("_")),
+                skills: pool.clone(),
                 agents,
-                source: if has_agents {
+                source: if has_agents && pool.len() > 1 {
+                    format!("from the `agents` column of {file}: the queues {} report the same agents in every row, taken as ONE pool serving them all; mean agents per interval over the days of each weekday, rounded", names.join(", "))
+                } else if has_agents {
                     format!("from the `agents` column of {file}: mean agents of the queue per interval over the days of each weekday, rounded")
                 } else {
                     format!("ASSUMPTION (no `agents` column): busy agents (answered x AHT per interval) / {ASSUMED_OCCUPANCY} occupancy, rounded up. EDIT with the real staffing")
@@ -530,5 +551,7 @@ pub fn fit_intervals(path: &Path, opts: &FitOptions) -> Result<FitResult, FitErr
         call_types,
         groups,
         availability: None,
+        credit_estimate: None,
+        routing: None,
     })
 }

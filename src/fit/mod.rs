@@ -17,6 +17,7 @@ pub mod intervals;
 pub mod km;
 pub mod log;
 mod render;
+pub mod routing;
 pub mod synth;
 
 use std::collections::hash_map::DefaultHasher;
@@ -365,6 +366,12 @@ pub struct FitResult {
     /// Availability calibrated by simulation (`--calibrate-availability`):
     /// written as every group's `shrinkage`.
     pub availability: Option<calibrate::Availability>,
+    /// Waiting-time head starts estimated from a per-call log (`None` for
+    /// interval reports and logs with fewer than two queued call types).
+    pub credit_estimate: Option<routing::CreditEstimate>,
+    /// The routing chosen by the back-test ([`routing::choose`]); `None`:
+    /// strict skill order, not chosen.
+    pub routing: Option<routing::RoutingChoice>,
 }
 
 impl FitResult {
@@ -387,6 +394,7 @@ impl TypeAcc {
             abandoned_with_id: 0,
             redialed: 0,
             redial_delay_sum: 0.0,
+            queued: routing::QueuedByMinute::new(),
         }
     }
 }
@@ -403,6 +411,8 @@ struct TypeAcc {
     abandoned_with_id: u64,
     redialed: u64,
     redial_delay_sum: f64,
+    /// Answered calls that queued (waited > 1 s), per minute of answer.
+    queued: routing::QueuedByMinute,
 }
 
 /// Reads a call log (and optionally a staffing table) and estimates every
@@ -551,6 +561,14 @@ pub fn fit(
                 cell.within += 1;
             }
             t.waits.add(wait, false);
+            if wait > 1.0 {
+                let e = t
+                    .queued
+                    .entry((ans.instant() / 60.0).floor() as i64)
+                    .or_insert((0.0, 0));
+                e.0 += wait;
+                e.1 += 1;
+            }
             t.handling.add(row.end.instant() - ans.instant());
             let g = match (has_groups, row.group) {
                 (true, Some(name)) => match group_idx.get(name) {
@@ -607,6 +625,8 @@ pub fn fit(
         Some(p) => groups_from_table(p, &types, &group_names, first, days, opts)?,
         None => groups_assumed(&types, &group_names, &busy, first, days, ipd, isz),
     };
+    let queued: Vec<routing::QueuedByMinute> = types.into_iter().map(|t| t.queued).collect();
+    let credit_estimate = routing::estimate_credits(&queued);
     Ok(FitResult {
         calls_file: file,
         staffing_file: staffing.map(|p| p.display().to_string()),
@@ -617,6 +637,8 @@ pub fn fit(
         call_types,
         groups,
         availability: None,
+        credit_estimate,
+        routing: None,
     })
 }
 

@@ -102,7 +102,34 @@ impl FitResult {
         w(&mut s, "[run]");
         w(&mut s, "replications = 100");
         w(&mut s, "seed = 1");
-        for ct in &self.call_types {
+        let policy = self.routing.as_ref().map(|r| r.winner().clone());
+        w(&mut s, "");
+        match &self.routing {
+            Some(ch) if !ch.why.is_empty() => {
+                for l in super::routing::describe(self, ch) {
+                    w(&mut s, &format!("# {l}"));
+                }
+            }
+            Some(_) => {}
+            None if super::routing::applies(self) => w(
+                &mut s,
+                "# Routing: strict skill order, NOT chosen: `fit --backtest` (or --calibrate-availability) chooses between strict order and longest-waiting (with head starts) by simulation.",
+            ),
+            None if self.call_types.len() > 1 => w(
+                &mut s,
+                if self.call_types.iter().any(|c| c.handling_assumed.is_some()) {
+                    "# Routing: an interval report gives one agent group per queue, so it cannot tell how agents chose between queues; no group serves two queues here, and the routing (strict order, the default) does not matter."
+                } else {
+                    "# Routing: every agent group answered one call type only: no choice between queues to make (strict order, the default)."
+                },
+            ),
+            None => {}
+        }
+        if policy.as_ref().is_some_and(|p| p.longest_waiting) {
+            w(&mut s, "[routing]");
+            w(&mut s, "call_selection = \"longest_waiting\"");
+        }
+        for (ci, ct) in self.call_types.iter().enumerate() {
             w(&mut s, "");
             w(&mut s, "[[service]]");
             w(&mut s, &format!("name = {}", q(&ct.name)));
@@ -155,6 +182,17 @@ impl FitResult {
             w(&mut s, "[[call_type]]");
             w(&mut s, &format!("name = {}", q(&ct.name)));
             w(&mut s, &format!("service = {}", q(&ct.name)));
+            if let Some(c) = policy
+                .as_ref()
+                .and_then(|p| p.credits.get(ci))
+                .filter(|c| **c > 0.0)
+            {
+                w(
+                    &mut s,
+                    "# Waiting-time head start: ranked as if it had waited this much longer (routing above).",
+                );
+                w(&mut s, &format!("priority_credit_s = {}", num(*c)));
+            }
             let t = &ct.totals;
             w(
                 &mut s,
@@ -512,14 +550,18 @@ impl FitResult {
             w(&mut s, "");
             w(&mut s, "[[agent_group]]");
             w(&mut s, &format!("name = {}", q(&g.name)));
-            let skills: Vec<String> = g
-                .skills
-                .iter()
-                .map(|&i| q(&self.call_types[i].name))
-                .collect();
+            let mut order = g.skills.clone();
+            if let Some(rank) = policy.as_ref().and_then(|p| p.order.as_ref()) {
+                order.sort_by_key(|&i| rank[i]);
+            }
+            let skills: Vec<String> = order.iter().map(|&i| q(&self.call_types[i].name)).collect();
             w(
                 &mut s,
-                "# Skills: call types this group answered in the log, most answered first.",
+                if policy.as_ref().is_some_and(|p| p.order.is_some()) {
+                    "# Skills: call types this group answered in the log, in the chosen strict order (fastest answered first)."
+                } else {
+                    "# Skills: call types this group answered in the log, most answered first."
+                },
             );
             w(&mut s, &format!("skills = [{}]", skills.join(", ")));
             w(&mut s, &format!("# Staffing {}.", g.source));
@@ -709,6 +751,12 @@ pub fn backtest_report(fit: &FitResult, summary: &Summary) -> String {
                 j.n,
                 verdict(j.coverage, j.n)
             );
+        }
+    }
+    if let Some(ch) = fit.routing.as_ref().filter(|c| !c.why.is_empty()) {
+        let _ = writeln!(s);
+        for l in super::routing::describe(fit, ch) {
+            let _ = writeln!(s, "{l}");
         }
     }
     if fit.staffing_file.is_none() {
