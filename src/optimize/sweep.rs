@@ -158,6 +158,13 @@ pub fn parse_scale(s: &str) -> Result<Levels, OptimizeError> {
     Ok(Levels::Scale(v))
 }
 
+/// Whether a staffing profile is the same in every interval (as
+/// `agents = 22`): `--agents` then sets every interval.
+fn is_constant(staffing: &[Vec<u32>; 7]) -> bool {
+    let first = staffing[0].first().copied().unwrap_or(0);
+    staffing.iter().flatten().all(|&n| n == first)
+}
+
 /// `sc` with group `g` staffed at level `i` of `levels`, in the intervals
 /// of `only` (every interval without it).
 pub fn apply_level(
@@ -168,9 +175,8 @@ pub fn apply_level(
     only: Option<&Selection>,
 ) -> Scenario {
     let mut out = sc.clone();
+    let constant = is_constant(&out.groups[g].staffing);
     let staffing = &mut out.groups[g].staffing;
-    let first = staffing[0].first().copied().unwrap_or(0);
-    let constant = staffing.iter().flatten().all(|&n| n == first);
     for (w, day) in staffing.iter_mut().enumerate() {
         for (k, n) in day.iter_mut().enumerate() {
             if !selected(only, w, k) {
@@ -522,8 +528,7 @@ fn changes(levels: &Levels, constant: bool, n: u32) -> bool {
 fn check_changes(sc: &Scenario, g: usize, o: &SweepOptions) -> Result<(), OptimizeError> {
     let paid = PaidDays::of_group(sc, g);
     let staffing = &sc.groups[g].staffing;
-    let first = staffing[0].first().copied().unwrap_or(0);
-    let constant = staffing.iter().flatten().all(|&n| n == first);
+    let constant = is_constant(staffing);
     let any = (0..7).any(|w| {
         staffing[w].iter().enumerate().any(|(i, &n)| {
             selected(o.only.as_ref(), w, i) && paid.is_paid(w, i) && changes(&o.levels, constant, n)

@@ -230,15 +230,7 @@ fn signed_thousands(x: f64) -> String {
 
 /// 43155.5 -> "43,156".
 fn thousands(x: f64) -> String {
-    let s = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < 0.0 { format!("-{out}") } else { out }
+    super::compare::fmt_money(x, None)
 }
 
 impl CurvePlot {
