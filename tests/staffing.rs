@@ -778,3 +778,193 @@ fn staff_in_a_window_changes_only_that_window() {
     let text = ccsim::report::staffing::staff_table(&r);
     assert!(text.contains("Monday 08:00-09:00 needs"), "{text}");
 }
+
+/// `sweep --out` on the Monday peak, one window: the curve files, the
+/// window judged, and the answer line whose figures are the JSON's.
+#[test]
+fn cli_sweep_window_writes_the_curve_and_answers_in_words() {
+    let dir = std::env::temp_dir().join(format!("ccsim-sweep-curve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join("peak.toml");
+    std::fs::write(&src, peak_day()).unwrap();
+    let out = dir.join("out");
+    let o = bin()
+        .arg("sweep")
+        .arg(&src)
+        .args([
+            "--group",
+            "g",
+            "--days",
+            "mon",
+            "--window",
+            "08:00-09:00",
+            "--add",
+            "0..20:4",
+            "-r",
+            "12",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
+    // Judged on the window, and the window's figures are not the horizon's.
+    assert_eq!(v["judged_on"], "Monday 08:00-09:00");
+    let svc = &v["levels"][0]["services"][0];
+    assert_eq!(svc["window"]["name"], "Monday 08:00-09:00");
+    let sl = |x: &serde_json::Value| x["service_level"]["mean"].as_f64().unwrap();
+    assert!(sl(&svc["window"]["kpis"]) < sl(&svc["kpis"]) - 0.1, "{svc}");
+    let m = v["smallest_meeting"].as_u64().expect("a level meets") as usize;
+    let level = &v["levels"][m];
+    for c in level["services"][0]["window"]["compliance"]
+        .as_array()
+        .unwrap()
+    {
+        if c["kpi"] == "service_level" || c["kpi"] == "abandon_rate" {
+            assert!(c["met_share"].as_f64().unwrap() >= 0.95, "{c}");
+        }
+    }
+    // The answer line: agents and hours as in the JSON.
+    let a = &v["answer"];
+    assert_eq!(a["level"], level["level"]);
+    let day = &a["days"][0];
+    assert_eq!(day["weekday"], "Monday");
+    assert_eq!(day["starts"], serde_json::json!(["08:00", "08:30"]));
+    assert_eq!(day["today"], serde_json::json!([10, 10]));
+    let add = level["value"].as_f64().unwrap() as u64;
+    assert_eq!(day["agents"], serde_json::json!([10 + add, 10 + add]));
+    let line = format!(
+        "Monday 08:00-09:00 needs {0} / {0} scheduled g agents (today 10 / 10)",
+        10 + add
+    );
+    assert!(text.contains(&line), "{line}\n{text}");
+    let change = a["change_paid_agent_hours"].as_f64().unwrap();
+    // Two half-hour intervals of one Monday.
+    assert_eq!(change, add as f64);
+    assert_eq!(
+        level["agent_hours"].as_f64().unwrap() - a["today_paid_agent_hours"].as_f64().unwrap(),
+        change
+    );
+    assert!(
+        text.contains(&format!("{change:+.1} paid agent-hours over the 1 days")),
+        "{text}"
+    );
+    assert_eq!(a["text"].as_str().map(|t| text.contains(t)), Some(true));
+    assert!(
+        text.contains("unit: level = scheduled agents added"),
+        "{text}"
+    );
+    // The curve: a PNG that decodes to its size, an SVG with its series,
+    // targets and source line (text as glyph outlines: read the labels
+    // from the plot data the SVG was drawn from).
+    let png = image::open(out.join("staffing-curve.png")).expect("PNG decodes");
+    assert_eq!((png.width(), png.height()), (1280, 1000));
+    let svg = std::fs::read_to_string(out.join("staffing-curve.svg")).unwrap();
+    let r: ccsim::optimize::sweep::SweepResult = sweep::run(
+        &scenario(&peak_day()),
+        &SweepOptions {
+            group: "g".into(),
+            levels: sweep::parse_add("0..20:4").unwrap(),
+            replications: Some(12),
+            seed: None,
+            threads: None,
+            confidence: 0.95,
+            only: ccsim::optimize::Selection::parse(
+                &scenario(&peak_day()),
+                Some("mon"),
+                Some("08:00-09:00"),
+            )
+            .unwrap(),
+        },
+    )
+    .unwrap();
+    let p = ccsim::report::curve_plot::curve_plot(&r);
+    assert!(p.title.contains("Monday 08:00-09:00"), "{}", p.title);
+    assert_eq!(p.panels.len(), 2);
+    assert_eq!(p.panels[0].series[0].target, Some(80.0));
+    assert_eq!(p.panels[1].series[0].target, Some(5.0));
+    assert_eq!(p.panels[0].series[0].points.len(), 6);
+    assert!(p.source.contains("seed 11") && p.source.contains("12 replications"));
+    assert_eq!(p.chosen, Some(add as f64));
+    // The SVG's text is glyph outlines, each label kept as an aria-label.
+    for label in [
+        "service level (mean, 95% band)",
+        "abandoned (mean, 95% band)",
+        "probability target met (right)",
+        "target: at least 80%",
+        "target: at most 5%",
+        "answered within 20 s, % of offered calls",
+        "seed 11 | 12 replications per level",
+    ] {
+        assert!(
+            svg.contains(&format!("aria-label=\"{label}")) || svg.contains(label),
+            "{label} missing from the SVG"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Bad `--days`/`--window`/`--group` for `staff` and `sweep`: exit 2
+/// naming the flag and its value.
+#[test]
+fn cli_staff_and_sweep_refuse_a_bad_window_day_or_group() {
+    let dir = std::env::temp_dir().join(format!("ccsim-sweep-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join("peak.toml");
+    // Open 07:00-13:00 on Monday only (the horizon is one Monday); a second
+    // group staffed only on Tuesday.
+    std::fs::write(
+        &src,
+        peak_day() + "\n[[agent_group]]\nname = \"tuesday\"\nskills = [\"c\"]\nfrom = \"07:00\"\nagents = { tue = [3, 3] }\n",
+    )
+    .unwrap();
+    let src = src.to_str().unwrap();
+    let sweep_add = ["--group", "g", "--add", "0,1", "-r", "2"];
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            [
+                &["sweep", src][..],
+                &sweep_add,
+                &["--window", "14:00-16:00"],
+            ]
+            .concat(),
+            "--window 14:00-16:00",
+        ),
+        (
+            vec!["staff", src, "--window", "14:00-16:00", "-r", "2"],
+            "--window 14:00-16:00",
+        ),
+        (
+            [&["sweep", src][..], &sweep_add, &["--days", "sun"]].concat(),
+            "--days sun",
+        ),
+        (vec!["staff", src, "--days", "sun", "-r", "2"], "--days sun"),
+        (
+            vec![
+                "sweep", src, "--group", "nobody", "--agents", "5,6", "--days", "mon",
+            ],
+            "--group nobody",
+        ),
+        (vec!["staff", src, "--group", "nobody"], "--group nobody"),
+        // A group with no staffed interval in the selection: every level
+        // of --agents would be the same scenario.
+        (
+            vec![
+                "sweep", src, "--group", "tuesday", "--agents", "5,6", "--days", "mon", "-r", "2",
+            ],
+            "--days mon",
+        ),
+    ];
+    for (args, needle) in cases {
+        let o = bin().args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

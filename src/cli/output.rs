@@ -30,10 +30,25 @@ pub fn emit(text: &str) -> Result<(), CliError> {
 /// # Errors
 /// Exit 2 naming the path when the folder cannot be written.
 pub fn write_folder(dir: &Path, files: &[(&str, String)]) -> Result<(), CliError> {
-    let bad = |e: std::io::Error| CliError::input(format!("--out: cannot write results: {e}"));
-    let out = OutDir::create(dir).map_err(bad)?;
+    write_folder_with(dir, files, |_| Ok(()))
+}
+
+/// [`write_folder`], with `extra` writing more files (plots) into the
+/// staging folder before it is swapped in.
+///
+/// # Errors
+/// As [`write_folder`]; the error of `extra`.
+pub fn write_folder_with(
+    dir: &Path,
+    files: &[(&str, String)],
+    extra: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<(), CliError> {
+    let bad = |e: String| CliError::input(format!("--out: cannot write results: {e}"));
+    let out = OutDir::create(dir).map_err(|e| bad(e.to_string()))?;
     for (name, body) in files {
-        crate::io::write_atomic(&out.path().join(name), body.as_bytes()).map_err(bad)?;
+        crate::io::write_atomic(&out.path().join(name), body.as_bytes())
+            .map_err(|e| bad(e.to_string()))?;
     }
-    out.commit().map_err(bad)
+    extra(out.path()).map_err(bad)?;
+    out.commit().map_err(|e| bad(e.to_string()))
 }

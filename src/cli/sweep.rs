@@ -57,7 +57,8 @@ pub struct SweepArgs {
     /// Output format on stdout.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Also write sweep.json, sweep.csv and sweep.txt into this folder.
+    /// Also write sweep.json, sweep.csv, sweep.txt and the staffing curve
+    /// (staffing-curve.png, staffing-curve.svg) into this folder.
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
 }
@@ -124,6 +125,7 @@ pub(super) fn cmd_sweep(a: SweepArgs, src: &super::shard::Source) -> Result<(), 
     };
     let json = || {
         let mut v = serde_json::to_value(&r).map_err(|e| CliError::internal(e.to_string()))?;
+        v["answer"]["text"] = serde_json::json!(report::staffing::sweep_answer(&r));
         sc.provenance.record(&mut v);
         serde_json::to_string_pretty(&v).map_err(|e| CliError::internal(e.to_string()))
     };
@@ -135,15 +137,24 @@ pub(super) fn cmd_sweep(a: SweepArgs, src: &super::shard::Source) -> Result<(), 
         Format::Csv => csv()?,
     };
     if let Some(dir) = &a.out {
-        super::output::write_folder(
+        let curve = report::curve_plot::curve_plot(&r);
+        super::output::write_folder_with(
             dir,
             &[
                 ("sweep.json", json()? + "\n"),
                 ("sweep.csv", csv()?),
                 ("sweep.txt", table()),
             ],
+            |staging| {
+                report::plot::save(&curve, &staging.join("staffing-curve"))
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            },
         )?;
-        eprintln!("wrote {}/sweep.json, sweep.csv, sweep.txt", dir.display());
+        eprintln!(
+            "wrote {}/sweep.json, sweep.csv, sweep.txt, staffing-curve.png, staffing-curve.svg",
+            dir.display()
+        );
     }
     super::output::emit(&text)
 }

@@ -50,6 +50,8 @@ pub struct Selection {
     pub end: usize,
     /// In the planner's words: "Monday 08:00-10:00", "mon-fri 08:00-10:00".
     pub label: String,
+    /// The flags as given, for messages: "--days mon --window 08:00-10:00".
+    pub flags: String,
 }
 
 const LONG_DAYS: [&str; 7] = [
@@ -117,11 +119,14 @@ impl Selection {
                     })
             })
         });
+        let flags = [("--days", days), ("--window", window)]
+            .iter()
+            .filter_map(|(f, v)| v.map(|v| format!("{f} {v}")))
+            .collect::<Vec<_>>()
+            .join(" ");
         if !open {
             return Err(OptimizeError::Input(format!(
-                "--window {} --days {}: no service is open then (check the opening hours in the scenario)",
-                window.unwrap_or("00:00-24:00"),
-                days.unwrap_or("all")
+                "{flags}: no service is open then (check the opening hours in the scenario)"
             )));
         }
         let day_words = match (0..7).filter(|&w| mask[w]).collect::<Vec<_>>().as_slice() {
@@ -141,6 +146,7 @@ impl Selection {
             first,
             end,
             label,
+            flags,
         }))
     }
 

@@ -1150,8 +1150,8 @@ pub fn run(sc: &Scenario, o: &StaffOptions) -> Result<StaffResult, OptimizeError
         });
         if !busy {
             return Err(OptimizeError::Input(format!(
-                "--days/--window {}: no interval with calls for the group(s) optimised on those days and hours (the horizon's weekdays, holidays and opening hours leave none)",
-                sel.label
+                "{}: no interval with calls for the group(s) optimised in {} (the horizon's weekdays, holidays and opening hours leave none)",
+                sel.flags, sel.label
             )));
         }
     }

@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-use super::{OptimizeError, Selection, find_group, selected};
-use crate::cost::paid_hours;
+use super::{OptimizeError, Selection, find_group, selected, services_of_group};
+use crate::cost::{PaidDays, paid_hours};
 use crate::experiment::{summaries, with_threads};
 use crate::scenario::Scenario;
 use crate::stats::kpi::Kpi;
@@ -63,46 +63,12 @@ fn parse_num<T: std::str::FromStr>(flag: &str, whole: &str, s: &str) -> Result<T
     })
 }
 
-/// Parses `--agents`: `20..40`, `20..40:2` or `20,22,25`.
-///
-/// # Errors
-/// [`OptimizeError::Input`] naming the flag and the value.
-pub fn parse_agents(s: &str) -> Result<Levels, OptimizeError> {
-    let flag = "--agents";
-    let v: Vec<u32> = if let Some((a, rest)) = s.split_once("..") {
-        let (b, step) = rest.split_once(':').unwrap_or((rest, "1"));
-        let (a, b, step): (u32, u32, u32) = (
-            parse_num(flag, s, a)?,
-            parse_num(flag, s, b)?,
-            parse_num(flag, s, step)?,
-        );
-        if step == 0 || b < a {
-            return Err(OptimizeError::Input(format!(
-                "{flag} {s}: need A <= B and STEP >= 1"
-            )));
-        }
-        (a..=b).step_by(step as usize).collect()
-    } else {
-        s.split(',')
-            .map(|x| parse_num(flag, s, x))
-            .collect::<Result<_, _>>()?
-    };
-    if v.is_empty() || v.len() > 10_000 {
-        return Err(OptimizeError::Input(format!(
-            "{flag} {s}: between 1 and 10000 levels"
-        )));
-    }
-    Ok(Levels::Agents(v))
-}
-
-/// Parses `--add`: `-2..10`, `-2..10:2` or `0,2,4` (agents added to
-/// today's profile; negative removes).
-///
-/// # Errors
-/// [`OptimizeError::Input`] naming the flag and the value.
-pub fn parse_add(s: &str) -> Result<Levels, OptimizeError> {
-    let flag = "--add";
-    // A leading minus belongs to the first number, not to a range.
+/// Parses integer levels: `A..B`, `A..B:STEP` or a comma list, each at
+/// least `min` and at most 1,000,000 in size (a leading minus belongs to the
+/// number, so `-2..10` is a range), at most 10,000 levels. The one parser
+/// of `--agents` (`min` 0) and `--add` (negative removes agents).
+fn parse_int_levels(flag: &str, s: &str, min: i64) -> Result<Vec<i64>, OptimizeError> {
+    const MAX: i64 = 1_000_000;
     let v: Vec<i64> = if let Some((a, rest)) = s.split_once("..") {
         let (b, step) = rest.split_once(':').unwrap_or((rest, "1"));
         let (a, b, step): (i64, i64, i64) = (
@@ -110,7 +76,7 @@ pub fn parse_add(s: &str) -> Result<Levels, OptimizeError> {
             parse_num(flag, s, b)?,
             parse_num(flag, s, step)?,
         );
-        if step < 1 || b < a || b - a > 10_000 || a.abs() > 1_000_000 || b.abs() > 1_000_000 {
+        if step < 1 || b < a || a.abs() > MAX || b.abs() > MAX || (b - a) / step >= 10_000 {
             return Err(OptimizeError::Input(format!(
                 "{flag} {s}: need A <= B, STEP >= 1 and at most 10000 levels"
             )));
@@ -126,7 +92,31 @@ pub fn parse_add(s: &str) -> Result<Levels, OptimizeError> {
             "{flag} {s}: between 1 and 10000 levels"
         )));
     }
-    Ok(Levels::Add(v))
+    if let Some(x) = v.iter().find(|&&x| x < min || x.abs() > MAX) {
+        return Err(OptimizeError::Input(format!(
+            "{flag} {s}: level {x} must be between {min} and {MAX}"
+        )));
+    }
+    Ok(v)
+}
+
+/// Parses `--agents`: `20..40`, `20..40:2` or `20,22,25`.
+///
+/// # Errors
+/// [`OptimizeError::Input`] naming the flag and the value.
+pub fn parse_agents(s: &str) -> Result<Levels, OptimizeError> {
+    let v = parse_int_levels("--agents", s, 0)?;
+    // Between 0 and 1,000,000: fits a u32.
+    Ok(Levels::Agents(v.into_iter().map(|x| x as u32).collect()))
+}
+
+/// Parses `--add`: `-2..10`, `-2..10:2` or `0,2,4` (agents added to
+/// today's profile; negative removes).
+///
+/// # Errors
+/// [`OptimizeError::Input`] naming the flag and the value.
+pub fn parse_add(s: &str) -> Result<Levels, OptimizeError> {
+    Ok(Levels::Add(parse_int_levels("--add", s, -1_000_000)?))
 }
 
 /// Parses `--scale`: `0.8..1.2:0.05`, or `0.9,1,1.1`.
@@ -168,6 +158,13 @@ pub fn parse_scale(s: &str) -> Result<Levels, OptimizeError> {
     Ok(Levels::Scale(v))
 }
 
+/// Whether a staffing profile is the same in every interval (as
+/// `agents = 22`): `--agents` then sets every interval.
+fn is_constant(staffing: &[Vec<u32>; 7]) -> bool {
+    let first = staffing[0].first().copied().unwrap_or(0);
+    staffing.iter().flatten().all(|&n| n == first)
+}
+
 /// `sc` with group `g` staffed at level `i` of `levels`, in the intervals
 /// of `only` (every interval without it).
 pub fn apply_level(
@@ -178,9 +175,8 @@ pub fn apply_level(
     only: Option<&Selection>,
 ) -> Scenario {
     let mut out = sc.clone();
+    let constant = is_constant(&out.groups[g].staffing);
     let staffing = &mut out.groups[g].staffing;
-    let first = staffing[0].first().copied().unwrap_or(0);
-    let constant = staffing.iter().flatten().all(|&n| n == first);
     for (w, day) in staffing.iter_mut().enumerate() {
         for (k, n) in day.iter_mut().enumerate() {
             if !selected(only, w, k) {
@@ -231,6 +227,66 @@ pub struct ServiceAtLevel {
     pub kpis: Kpis,
     /// Each target with its value and the probability of meeting it.
     pub compliance: Vec<Compliance>,
+    /// With `--days`/`--window`: the same figures over the selected
+    /// intervals only (what the level is judged on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<WindowAtLevel>,
+}
+
+/// A service's figures over the selected intervals (`--days`, `--window`).
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowAtLevel {
+    /// The selection in the planner's words ("Monday 08:00-10:00").
+    pub name: String,
+    /// KPIs over those intervals with their 95% CIs.
+    pub kpis: Kpis,
+    /// Each target read on those intervals, with the probability of meeting it.
+    pub compliance: Vec<Compliance>,
+}
+
+impl ServiceAtLevel {
+    /// The figures a level is judged on: the selected intervals' when
+    /// `--days`/`--window` is given, else the horizon's.
+    pub fn judged(&self) -> (&Kpis, &[Compliance]) {
+        match &self.window {
+            Some(w) => (&w.kpis, &w.compliance),
+            None => (&self.kpis, &self.compliance),
+        }
+    }
+}
+
+/// One weekday of the answer: the selected intervals in which the group
+/// works, with the agents of the cheapest level meeting the targets and
+/// today's.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerDay {
+    /// "Monday".
+    pub weekday: &'static str,
+    /// Interval starts, "08:00".
+    pub starts: Vec<String>,
+    /// Scheduled agents of the cheapest level meeting the targets.
+    pub agents: Vec<u32>,
+    /// Scheduled agents today (the scenario's staffing).
+    pub today: Vec<u32>,
+}
+
+/// The sweep's answer in the planner's terms: what the cheapest level that
+/// meets the targets means, in scheduled agents per interval and paid hours.
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepAnswer {
+    /// Label of the cheapest level meeting the targets; `None` when no level does.
+    pub level: Option<String>,
+    /// Per weekday of the selection present in the horizon (empty without
+    /// `--days`/`--window`).
+    pub days: Vec<AnswerDay>,
+    /// Paid agent-hours of the group over the horizon at that level.
+    pub paid_agent_hours: Option<f64>,
+    /// Paid agent-hours of the group over the horizon today.
+    pub today_paid_agent_hours: f64,
+    /// `paid_agent_hours - today_paid_agent_hours`.
+    pub change_paid_agent_hours: Option<f64>,
+    /// Days of the horizon.
+    pub horizon_days: u32,
 }
 
 /// Results of one level.
@@ -262,9 +318,19 @@ pub struct SweepResult {
     pub seed: u64,
     /// Confidence used to mark levels.
     pub confidence: f64,
+    /// The scenario's description, for titles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// The intervals that vary (`--days`, `--window`), in the planner's
     /// words; `None`: every interval.
     pub selection: Option<String>,
+    /// What the levels are judged on: the selected intervals
+    /// ("Monday 08:00-10:00") or "the horizon".
+    pub judged_on: String,
+    /// The services judged: those whose voice calls the group answers.
+    pub judged_services: Vec<String>,
+    /// What the levels are: "agents", "agents added" or "factor".
+    pub level_unit: &'static str,
     /// Paid agent-hours of the group with today's staffing.
     pub today_agent_hours: f64,
     /// ccsim version.
@@ -273,6 +339,8 @@ pub struct SweepResult {
     pub levels: Vec<LevelResult>,
     /// Index into `levels` of the cheapest level meeting every target, if any.
     pub smallest_meeting: Option<usize>,
+    /// The answer in scheduled agents and paid hours.
+    pub answer: SweepAnswer,
     /// What the marking means.
     pub note: &'static str,
 }
@@ -322,14 +390,37 @@ pub fn run_with<E: From<OptimizeError>>(
         .into());
     }
     super::staff::require_targets(sc, &[g])?;
+    check_changes(sc, g, o)?;
     let reps = o.replications.unwrap_or(sc.run.replications);
     let seed = o.seed.unwrap_or(sc.run.seed);
+    // With a selection, every level also reports (and is judged on) the
+    // selected intervals: a reporting window appended after the scenario's own.
+    let window = o.only.as_ref().map(|sel| crate::scenario::Window {
+        name: sel.label.clone(),
+        days: sel.days,
+        first_interval: sel.first,
+        end_interval: sel.end,
+    });
     let scenarios: Vec<Scenario> = (0..o.levels.len())
-        .map(|i| apply_level(sc, g, &o.levels, i, o.only.as_ref()))
+        .map(|i| {
+            let mut l = apply_level(sc, g, &o.levels, i, o.only.as_ref());
+            l.windows.extend(window.clone());
+            l
+        })
         .collect();
     let Some(summaries) = simulate(&scenarios, reps, seed)? else {
         return Ok(None);
     };
+    let judged: Vec<String> = services_of_group(sc, g)
+        .into_iter()
+        .filter(|&s| {
+            sc.groups[g]
+                .skills
+                .iter()
+                .any(|&c| sc.call_types[c].service == s && !sc.call_types[c].channel.is_deferred())
+        })
+        .map(|s| sc.services[s].name.clone())
+        .collect();
     let mut levels = Vec::with_capacity(summaries.len());
     for (i, (s, lsc)) in summaries.iter().zip(&scenarios).enumerate() {
         let services: Vec<ServiceAtLevel> = s
@@ -339,14 +430,25 @@ pub fn run_with<E: From<OptimizeError>>(
                 name: e.name.clone(),
                 kpis: e.kpis.clone(),
                 compliance: e.compliance.clone(),
+                window: window.as_ref().and_then(|_| {
+                    e.windows.last().map(|w| WindowAtLevel {
+                        name: w.name.clone(),
+                        kpis: w.kpis.clone(),
+                        compliance: w.compliance.clone(),
+                    })
+                }),
             })
             .collect();
-        let meets_targets = services.iter().all(|sv| {
-            sv.compliance
-                .iter()
-                .filter(|c| is_staffing_target(c))
-                .all(|c| c.met_share >= o.confidence)
-        });
+        let meets_targets = services
+            .iter()
+            .filter(|sv| judged.contains(&sv.name))
+            .all(|sv| {
+                sv.judged()
+                    .1
+                    .iter()
+                    .filter(|c| is_staffing_target(c))
+                    .all(|c| c.met_share >= o.confidence)
+            });
         levels.push(LevelResult {
             level: o.levels.label(i),
             value: match &o.levels {
@@ -369,19 +471,127 @@ pub fn run_with<E: From<OptimizeError>>(
                 .then(a.1.value.total_cmp(&b.1.value))
         })
         .map(|(i, _)| i);
+    let today_agent_hours = paid_hours(sc, g);
+    let answer = answer(
+        sc,
+        g,
+        o.only.as_ref(),
+        smallest_meeting.map(|i| (&levels[i], &scenarios[i])),
+        today_agent_hours,
+    );
     Ok(Some(SweepResult {
         scenario: sc.name.clone(),
+        description: sc.description.clone(),
         group: o.group.clone(),
         replications: reps,
         seed,
         confidence: o.confidence,
         selection: o.only.as_ref().map(|s| s.label.clone()),
-        today_agent_hours: paid_hours(sc, g),
+        judged_on: o
+            .only
+            .as_ref()
+            .map_or_else(|| "the horizon".to_string(), |s| s.label.clone()),
+        judged_services: judged,
+        level_unit: match o.levels {
+            Levels::Agents(_) => "agents",
+            Levels::Add(_) => "agents added",
+            Levels::Scale(_) => "factor",
+        },
+        today_agent_hours,
         ccsim_version: env!("CARGO_PKG_VERSION"),
         levels,
         smallest_meeting,
-        note: "a level meets the targets when, for every service-level and abandonment target, \
-               the share of replications meeting it over the horizon is at least `confidence`; \
-               the handling-time target does not depend on staffing and is not used",
+        answer,
+        note: "a level meets the targets when, for every service-level and abandonment target \
+               of every service the group answers, the share of replications meeting it over \
+               the judged intervals (`judged_on`: the selected intervals, else the horizon) is at \
+               least `confidence`; the handling-time target does not depend on staffing and is \
+               not used",
     }))
+}
+
+/// Whether level changes reach interval `i` of weekday `w` where today's
+/// staffing is `n`: `--agents` replaces only staffed intervals (every one
+/// when the staffing is constant), `--scale` multiplies (0 stays 0), `--add`
+/// adds to any.
+fn changes(levels: &Levels, constant: bool, n: u32) -> bool {
+    match levels {
+        Levels::Agents(_) => constant || n > 0,
+        Levels::Scale(_) => n > 0,
+        Levels::Add(_) => true,
+    }
+}
+
+/// Refuses a sweep whose levels change no interval in which the group
+/// works (a service it answers open on some date of the horizon): the
+/// levels would all be the same scenario.
+fn check_changes(sc: &Scenario, g: usize, o: &SweepOptions) -> Result<(), OptimizeError> {
+    let paid = PaidDays::of_group(sc, g);
+    let staffing = &sc.groups[g].staffing;
+    let constant = is_constant(staffing);
+    let any = (0..7).any(|w| {
+        staffing[w].iter().enumerate().any(|(i, &n)| {
+            selected(o.only.as_ref(), w, i) && paid.is_paid(w, i) && changes(&o.levels, constant, n)
+        })
+    });
+    if any {
+        return Ok(());
+    }
+    let what = match &o.levels {
+        Levels::Add(_) => "works",
+        _ => "is staffed",
+    };
+    Err(match &o.only {
+        Some(sel) => OptimizeError::Input(format!(
+            "{}: group `{}` {what} in no interval of {} in which a service it answers is open within the horizon, so every level would be the same",
+            sel.flags, sc.groups[g].name, sel.label
+        )),
+        None => OptimizeError::Input(format!(
+            "--group {}: the group {what} in no interval in which a service it answers is open, so every level would be the same",
+            sc.groups[g].name
+        )),
+    })
+}
+
+/// The answer for the cheapest level meeting the targets (`chosen`: its
+/// result and scenario): per weekday of the selection, the agents in the
+/// selected intervals in which the group works, against today's.
+fn answer(
+    sc: &Scenario,
+    g: usize,
+    only: Option<&Selection>,
+    chosen: Option<(&LevelResult, &Scenario)>,
+    today_agent_hours: f64,
+) -> SweepAnswer {
+    let paid = PaidDays::of_group(sc, g);
+    let is = sc.horizon.interval_s;
+    let days = match (only, chosen) {
+        (Some(sel), Some((_, lsc))) => super::staff::present_weekdays(sc)
+            .into_iter()
+            .filter(|&w| sel.days[w])
+            .filter_map(|w| {
+                let ivs: Vec<usize> = (sel.first..sel.end)
+                    .filter(|&i| paid.is_paid(w, i))
+                    .collect();
+                (!ivs.is_empty()).then(|| AnswerDay {
+                    weekday: super::long_day(w),
+                    starts: ivs
+                        .iter()
+                        .map(|&i| crate::calendar::format_clock(i as u32 * is))
+                        .collect(),
+                    agents: ivs.iter().map(|&i| lsc.groups[g].staffing[w][i]).collect(),
+                    today: ivs.iter().map(|&i| sc.groups[g].staffing[w][i]).collect(),
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    SweepAnswer {
+        level: chosen.map(|(l, _)| l.level.clone()),
+        days,
+        paid_agent_hours: chosen.map(|(l, _)| l.agent_hours),
+        today_paid_agent_hours: today_agent_hours,
+        change_paid_agent_hours: chosen.map(|(l, _)| l.agent_hours - today_agent_hours),
+        horizon_days: sc.horizon.days,
+    }
 }

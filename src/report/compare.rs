@@ -466,7 +466,7 @@ pub fn render_table(c: &Comparison) -> String {
     );
     let _ = writeln!(
         o,
-        "difference = alternative - base, mean ± 95% CI of the per-replication differences (pp = percentage points);\nindependent = the CI the difference would have from two independent runs;\nlast column: status against the target and P(met), base -> alternative."
+        "difference = alternative - base, mean ± 95% CI of the per-replication differences (pp = percentage points);\nindependent = the CI the difference would have from two independent runs;\nlast column: status against the target and P(met), base -> alternative.\nunit of staffing: paid agent-hours (scheduled agents x hours on open days and hours; holidays and closed hours cost nothing); scheduled_agent_hours rows: the staffing as simulated on every day, closed days included."
     );
     for a in &c.alternatives {
         let _ = writeln!(o, "\nAlternative {}", a.scenario);

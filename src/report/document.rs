@@ -851,10 +851,13 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
             });
         }
         if !s.agent_groups.is_empty() {
+            doc.blocks.push(Block::Paragraph(
+                "Unit: paid agent-hours = scheduled agents x hours on the days and hours a service the group answers is open (holidays, closed days and closed hours cost nothing); busy agent-hours as simulated.".into(),
+            ));
             doc.blocks.push(Block::Table {
                 header: [
                     "agent group",
-                    "scheduled agent-hours",
+                    "paid agent-hours",
                     "busy agent-hours",
                     "occupancy",
                 ]
@@ -865,9 +868,15 @@ pub fn write_report(dir: &Path, input: &ReportInput<'_>) -> Result<ReportFiles, 
                     .iter()
                     .map(|g| {
                         let f = |k: Kpi| g.kpis.get(k).map_or("-".into(), |e| fmt_estimate(k, &e));
+                        let paid = s
+                            .cost
+                            .groups
+                            .iter()
+                            .find(|c| c.name == g.name)
+                            .map_or("-".into(), |c| format!("{:.1}", c.paid_agent_hours));
                         vec![
                             g.name.clone(),
-                            f(Kpi::ScheduledAgentHours),
+                            paid,
                             f(Kpi::BusyAgentHours),
                             f(Kpi::Occupancy),
                         ]

@@ -4,6 +4,7 @@
 pub mod backtest_plot;
 pub mod compare;
 pub mod csv;
+pub mod curve_plot;
 pub mod document;
 pub mod plot;
 pub mod staffing;

@@ -31,11 +31,11 @@ use crate::stats::summary::EntitySummary;
 use crate::stats::{Estimate, Kpi, Summary};
 
 /// Font family registered for every plot.
-const FONT: &str = "sans-serif";
+pub(super) const FONT: &str = "sans-serif";
 
 /// Colours of the series, one per weekday (Monday first); colour-blind
 /// friendly (Okabe-Ito) with black for Sunday.
-const PALETTE: [RGBColor; 7] = [
+pub(super) const PALETTE: [RGBColor; 7] = [
     RGBColor(0, 114, 178),
     RGBColor(230, 159, 0),
     RGBColor(0, 158, 115),
@@ -46,7 +46,7 @@ const PALETTE: [RGBColor; 7] = [
 ];
 
 /// Colour of target lines.
-const TARGET: RGBColor = RGBColor(200, 0, 0);
+pub(super) const TARGET: RGBColor = RGBColor(200, 0, 0);
 
 /// Registers the embedded font with plotters (once per process).
 pub fn register_fonts() {
@@ -59,7 +59,7 @@ pub fn register_fonts() {
     });
 }
 
-type DrawResult = Result<(), Box<dyn Error>>;
+pub(super) type DrawResult = Result<(), Box<dyn Error>>;
 
 /// A plot that can be drawn on any plotters backend.
 pub trait Plot {
@@ -138,17 +138,17 @@ pub fn save<P: Plot>(plot: &P, stem: &Path) -> Result<PlotFiles, PlotError> {
     Ok(PlotFiles { png, svg, svg_text })
 }
 
-fn style(size: u32) -> TextStyle<'static> {
+pub(super) fn style(size: u32) -> TextStyle<'static> {
     (FONT, size).into_font().color(&BLACK)
 }
 
 /// Height of the title area: two lines.
-const TITLE_H: u32 = 64;
+pub(super) const TITLE_H: u32 = 64;
 
 /// Draws a title: the first line (the scenario's title) in bold, smaller
 /// when it is long so that it fits the width, the rest (what the plot
 /// shows) below it.
-fn draw_title<DB: DrawingBackend>(
+pub(super) fn draw_title<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
     width: u32,
@@ -247,7 +247,7 @@ fn runs<T: Copy>(points: &[(f64, T)], gap: Option<f64>) -> Vec<Vec<(f64, T)>> {
 /// Draws a legend as a column of entries in `area` (outside the plotting
 /// area, so that it never covers data). Entries are `(colour, label,
 /// dashed)`.
-fn draw_legend<DB: DrawingBackend>(
+pub(super) fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[(RGBColor, String, bool)],
     y0: i32,
@@ -413,7 +413,7 @@ fn weekday_name(w: Weekday) -> &'static str {
     ][w.index() % 7]
 }
 
-fn finite_or(x: f64, d: f64) -> f64 {
+pub(super) fn finite_or(x: f64, d: f64) -> f64 {
     if x.is_finite() { x } else { d }
 }
 
@@ -529,7 +529,7 @@ impl Plot for LinePlot {
     }
 }
 
-fn fmt_plain(x: f64, percent: bool) -> String {
+pub(super) fn fmt_plain(x: f64, percent: bool) -> String {
     if percent {
         // 94.5 stays 94.5, never 95.
         let t = format!("{x:.2}");

@@ -11,7 +11,8 @@ use crate::optimize::sweep::{ServiceAtLevel, SweepResult};
 use crate::stats::estimate::Estimate;
 use crate::stats::kpi::Kpi;
 
-/// Renders a sweep as a terminal table, one row per level and service.
+/// Renders a sweep as a terminal table, one row per level and service,
+/// then the answer in the planner's words ([`sweep_answer`]).
 pub fn sweep_table(r: &SweepResult) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -19,22 +20,39 @@ pub fn sweep_table(r: &SweepResult) -> String {
         "ccsim sweep | scenario {} | group {} | {} replications per level, seed {} (same callers at every level)",
         r.scenario, r.group, r.replications, r.seed
     );
+    let varied = match &r.selection {
+        Some(sel) => format!("in {sel} only; every other interval keeps today's staffing"),
+        None => "every interval".to_string(),
+    };
     let _ = writeln!(
         out,
-        "Means ± 95% CI half-width; P = share of replications meeting the target over the horizon. * = cheapest level with P >= {:.0}% on every service-level and abandonment target.",
-        r.confidence * 100.0
+        "unit: level = {} ({varied}); paid h = paid agent-hours of the group over the {} days of the horizon (holidays, closed days and closed hours cost nothing).",
+        match r.level_unit {
+            "agents" => "scheduled agents per interval (before shrinkage)",
+            "agents added" => "scheduled agents added to today's staffing in each interval",
+            _ => "factor on today's scheduled agents",
+        },
+        r.answer.horizon_days
+    );
+    let _ = writeln!(
+        out,
+        "Figures over {}: means ± 95% CI half-width; P = share of replications meeting the target there. * = cheapest level with P >= {:.0}% on every service-level and abandonment target of {}.",
+        r.judged_on,
+        r.confidence * 100.0,
+        r.judged_services.join(", ")
     );
     let _ = writeln!(
         out,
         "{:>8} {:>10} {:<10} {:>16} {:>6} {:>15} {:>6} {:>10} {:>10}",
-        "level", "agent-h", "service", "service level", "P", "abandoned", "P", "ASA s", "occupancy"
+        "level", "paid h", "service", "service level", "P", "abandoned", "P", "ASA s", "occupancy"
     );
     let pct = |e: Option<Estimate>| {
         e.map(|e| format!("{:.2}% ± {:.2}", e.mean * 100.0, e.ci95 * 100.0))
             .unwrap_or_else(|| "-".into())
     };
     let p = |s: &ServiceAtLevel, k: Kpi| {
-        s.compliance
+        s.judged()
+            .1
             .iter()
             .find(|c| c.call_type.is_none() && c.kpi == k)
             .map(|c| format!("{:.0}%", c.met_share * 100.0))
@@ -47,6 +65,7 @@ pub fn sweep_table(r: &SweepResult) -> String {
             " "
         };
         for s in &l.services {
+            let kpis = s.judged().0;
             let _ = writeln!(
                 out,
                 "{:>7}{} {:>10.1} {:<10} {:>16} {:>6} {:>15} {:>6} {:>10} {:>10}",
@@ -54,15 +73,14 @@ pub fn sweep_table(r: &SweepResult) -> String {
                 mark,
                 l.agent_hours,
                 s.name,
-                pct(s.kpis.get(Kpi::ServiceLevel)),
+                pct(kpis.get(Kpi::ServiceLevel)),
                 p(s, Kpi::ServiceLevel),
-                pct(s.kpis.get(Kpi::AbandonRate)),
+                pct(kpis.get(Kpi::AbandonRate)),
                 p(s, Kpi::AbandonRate),
-                s.kpis
-                    .get(Kpi::AsaS)
+                kpis.get(Kpi::AsaS)
                     .map(|e| format!("{:.1}", e.mean))
                     .unwrap_or_else(|| "-".into()),
-                pct(s.kpis.get(Kpi::Occupancy))
+                pct(kpis.get(Kpi::Occupancy))
                     .split(' ')
                     .next()
                     .unwrap_or("-")
@@ -70,23 +88,74 @@ pub fn sweep_table(r: &SweepResult) -> String {
             );
         }
     }
-    match r.smallest_meeting {
-        Some(i) => {
-            let _ = writeln!(
-                out,
-                "cheapest level meeting the targets: {}",
-                r.levels[i].level
-            );
-        }
-        None => {
-            let _ = writeln!(out, "no level meets every target with that confidence");
-        }
-    }
+    out.push_str(&sweep_answer(r));
     out
 }
 
+/// The sweep's answer in the planner's words: "Monday 08:00-10:00 needs
+/// 107 / 76 / 68 / 62 scheduled operators agents (today 62 / 46 / 42 /
+/// 37)", then the change in paid hours over the horizon; or that no level
+/// tried meets the targets.
+pub fn sweep_answer(r: &SweepResult) -> String {
+    let mut out = String::new();
+    let a = &r.answer;
+    let (Some(level), Some(hours), Some(change)) =
+        (&a.level, a.paid_agent_hours, a.change_paid_agent_hours)
+    else {
+        let _ = writeln!(
+            out,
+            "{}: no level tried meets the targets with P >= {:.0}%: try higher levels",
+            r.selection.as_deref().unwrap_or("the horizon"),
+            r.confidence * 100.0
+        );
+        return out;
+    };
+    let label = r.selection.as_deref().unwrap_or("");
+    let rows: Vec<(&str, &[u32], &[u32])> = a
+        .days
+        .iter()
+        .map(|d| (d.weekday, d.agents.as_slice(), d.today.as_slice()))
+        .collect();
+    needs_lines(&mut out, label, &r.group, &rows);
+    let level_words = match r.level_unit {
+        "factor" => format!("{level} today's staffing"),
+        "agents added" => format!("{level} agents in each interval"),
+        _ => format!("{level} agents"),
+    };
+    let _ = writeln!(
+        out,
+        "cheapest level meeting the targets on {}: {level_words}; {change:+.1} paid agent-hours over the {} days of the horizon ({hours:.1} instead of {:.1})",
+        r.judged_on, a.horizon_days, a.today_paid_agent_hours
+    );
+    out
+}
+
+/// "Monday 08:00-10:00 needs 107 / 76 scheduled g agents (today 62 / 46)",
+/// one line per `(weekday, agents, today)`; the window is read from the
+/// end of the selection's `label`.
+fn needs_lines(out: &mut String, label: &str, group: &str, rows: &[(&str, &[u32], &[u32])]) {
+    let join = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(" / ");
+    let window = label
+        .rsplit_once(' ')
+        .filter(|(_, w)| w.contains(':'))
+        .map_or("", |(_, w)| w);
+    for (day, found, today) in rows {
+        let when = format!("{day} {window}");
+        let _ = writeln!(
+            out,
+            "{} needs {} scheduled {group} agents (today {})",
+            when.trim_end(),
+            join(found),
+            join(today)
+        );
+    }
+}
+
 /// Renders a sweep as long-format CSV: one row per level, service and KPI
-/// (`record = kpi`) and per level, service and target (`record = target`).
+/// (`record = kpi`) and per level, service and target (`record = target`);
+/// `over` says which intervals a row is read on: `horizon`, or the selected
+/// intervals ("Monday 08:00-10:00") with `--days`/`--window`, which then
+/// have rows of their own.
 ///
 /// # Errors
 /// A CSV writer error.
@@ -105,6 +174,7 @@ pub fn sweep_csv(r: &SweepResult) -> Result<String, csv::Error> {
         "ci95",
         "target",
         "met_share",
+        "over",
     ])?;
     for (i, l) in r.levels.iter().enumerate() {
         let head = [
@@ -115,31 +185,39 @@ pub fn sweep_csv(r: &SweepResult) -> Result<String, csv::Error> {
             (r.smallest_meeting == Some(i)).to_string(),
         ];
         for s in &l.services {
-            for (k, e) in &s.kpis.0 {
-                let mut rec = head.to_vec();
-                rec.extend([
-                    s.name.clone(),
-                    "kpi".into(),
-                    k.name().into(),
-                    e.mean.to_string(),
-                    e.ci95.to_string(),
-                    String::new(),
-                    String::new(),
-                ]);
-                w.write_record(&rec)?;
+            let mut scopes = vec![("horizon", &s.kpis, s.compliance.as_slice())];
+            if let Some(win) = &s.window {
+                scopes.push((win.name.as_str(), &win.kpis, win.compliance.as_slice()));
             }
-            for c in &s.compliance {
-                let mut rec = head.to_vec();
-                rec.extend([
-                    s.name.clone(),
-                    "target".into(),
-                    c.kpi.name().into(),
-                    c.value.mean.to_string(),
-                    c.value.ci95.to_string(),
-                    c.target.to_string(),
-                    c.met_share.to_string(),
-                ]);
-                w.write_record(&rec)?;
+            for (over, kpis, compliance) in scopes {
+                for (k, e) in &kpis.0 {
+                    let mut rec = head.to_vec();
+                    rec.extend([
+                        s.name.clone(),
+                        "kpi".into(),
+                        k.name().into(),
+                        e.mean.to_string(),
+                        e.ci95.to_string(),
+                        String::new(),
+                        String::new(),
+                        over.into(),
+                    ]);
+                    w.write_record(&rec)?;
+                }
+                for c in compliance {
+                    let mut rec = head.to_vec();
+                    rec.extend([
+                        s.name.clone(),
+                        "target".into(),
+                        c.kpi.name().into(),
+                        c.value.mean.to_string(),
+                        c.value.ci95.to_string(),
+                        c.target.to_string(),
+                        c.met_share.to_string(),
+                        over.into(),
+                    ]);
+                    w.write_record(&rec)?;
+                }
             }
         }
     }
@@ -282,20 +360,9 @@ pub fn staff_answer(r: &StaffResult, label: &str) -> String {
             )),
         }
     }
-    let join = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(" / ");
-    let window = label
-        .rsplit_once(' ')
-        .filter(|(_, w)| w.contains(':'))
-        .map_or("", |(_, w)| w);
     for (w, g, found, today) in &rows {
-        let when = format!("{} {window}", crate::optimize::long_day(w.index()));
-        let _ = writeln!(
-            out,
-            "{} needs {} scheduled {g} agents (today {})",
-            when.trim_end(),
-            join(found),
-            join(today)
-        );
+        let day = crate::optimize::long_day(w.index());
+        needs_lines(&mut out, label, g, &[(day, found, today)]);
     }
     let _ = writeln!(
         out,

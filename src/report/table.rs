@@ -88,8 +88,27 @@ pub fn render(s: &Summary, intervals: bool) -> String {
         );
         kpi_block(&mut o, &ct.kpis.0);
     }
+    if !s.agent_groups.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nAgent groups. Unit: paid_agent_hours = scheduled agents x hours on the days and hours a service the group answers is open (holidays, closed days and closed hours cost nothing), the figure staff, sweep, compare and report use; scheduled_agent_hours = the staffing as simulated on every day of the horizon, closed days included."
+        );
+    }
     for g in &s.agent_groups {
         let _ = writeln!(o, "\nAgent group {}", g.name);
+        if let Some(c) = s.cost.groups.iter().find(|c| c.name == g.name) {
+            let _ = writeln!(
+                o,
+                "  {:<40} {:>24.1}",
+                "paid_agent_hours", c.paid_agent_hours
+            );
+            let _ = writeln!(
+                o,
+                "  {:<40} {:>24.1}",
+                format!("fte ({} h/week)", s.cost.fte_hours_per_week),
+                c.fte
+            );
+        }
         kpi_block(&mut o, &g.kpis.0);
     }
     if s.unfinished_calls.mean > 0.0 {
