@@ -359,6 +359,25 @@ fn file_rules_that_leave_a_required_interval_uncovered_are_input_errors() {
 }
 
 #[test]
+fn a_part_time_share_no_plan_can_keep_is_an_input_error() {
+    // A 5-hour morning: only the 4 h part-time shift fits, and the rules
+    // allow no part-time hours.
+    let (mut req, paid) = lunch_day();
+    req[0][28..34].fill(0);
+    let zero: [Vec<u32>; 7] = std::array::from_fn(|_| vec![0; 48]);
+    let mut r = ShiftRules::default();
+    r.shifts.origin = Some("office.toml:40".into());
+    r.shifts.max_part_time_share = 0.0;
+    match shifts::plan(&req, &zero, &[0], 1800, &r, &paid) {
+        Err(ccsim::optimize::OptimizeError::Input(m)) => assert!(
+            m.contains("office.toml:40") && m.contains("shift_rules.max_part_time_share = 0"),
+            "{m}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn shift_plan_meets_the_targets_when_resimulated() {
     let sc = scenario(&peak_day());
     let r = staff::run(&sc, &StaffOptions::default()).unwrap();

@@ -193,6 +193,12 @@ fn solve_day(
     }
     let sol = match model.solve() {
         Ok(s) => s,
+        Err(ResolutionError::Infeasible) if share < 1.0 => {
+            return Err(OptimizeError::Input(format!(
+                "{}: shift_rules.max_part_time_share = {share}: the requirements cannot be covered with at most this share of part-time hours (the full-time shifts do not fit the opening hours)",
+                rules.shifts.origin.as_deref().unwrap_or("shift rules")
+            )));
+        }
         Err(ResolutionError::Infeasible) => {
             return Err(OptimizeError::Solver(
                 "no shift pattern covers some interval (the requirements cannot be met)".into(),
