@@ -199,8 +199,19 @@ fn staff_meets_a_monday_peak_and_is_not_padded() {
 
 fn rules(lengths: Vec<ShiftLength>) -> ShiftRules {
     ShiftRules {
-        lengths,
+        shifts: ccsim::scenario::ShiftRules {
+            lengths,
+            ..Default::default()
+        },
         ..ShiftRules::default()
+    }
+}
+
+/// Every interval open on one date of each weekday (30-minute intervals).
+fn all_open() -> ccsim::cost::PaidDays {
+    ccsim::cost::PaidDays {
+        days: std::array::from_fn(|_| vec![1; 48]),
+        interval_h: 0.5,
     }
 }
 
@@ -228,6 +239,7 @@ fn shift_program_finds_the_known_optimum() {
         &[0],
         1800,
         &rules(vec![len("full-time", 8, 0), len("part-time", 4, 0)]),
+        &all_open(),
     )
     .unwrap();
     assert_eq!(p.paid_hours_by_weekday[0], 12.0);
@@ -244,10 +256,125 @@ fn shift_program_finds_the_known_optimum() {
         &[0],
         1800,
         &rules(vec![len("full-time", 8, 1800), len("part-time", 4, 0)]),
+        &all_open(),
     )
     .unwrap();
     assert_eq!(p.paid_hours_by_weekday[0], 8.0);
     assert!(p.shifts.iter().all(|s| s.kind == "part-time"));
+}
+
+/// One Monday open 08:00-13:00 and 14:00-17:00, one agent required in
+/// every open interval (30-minute intervals).
+fn lunch_day() -> ([Vec<u32>; 7], ccsim::cost::PaidDays) {
+    let mut req: [Vec<u32>; 7] = std::array::from_fn(|_| vec![0; 48]);
+    req[0][16..26].fill(1);
+    req[0][28..34].fill(1);
+    let paid = ccsim::cost::PaidDays {
+        days: std::array::from_fn(|w| req[w].iter().map(|&r| u32::from(r > 0)).collect()),
+        interval_h: 0.5,
+    };
+    (req, paid)
+}
+
+#[test]
+fn shift_plans_never_pay_through_a_lunch_closure() {
+    let (req, paid) = lunch_day();
+    let zero: [Vec<u32>; 7] = std::array::from_fn(|_| vec![0; 48]);
+    for split in [false, true] {
+        let mut r = ShiftRules::default();
+        r.shifts.split_shifts = split;
+        let p = shifts::plan(&req, &zero, &[0], 1800, &r, &paid).unwrap();
+        assert_eq!(
+            p.coverage[0][26] + p.coverage[0][27],
+            0,
+            "split {split}: {:?}",
+            p.shifts
+        );
+        // Paid hours are the hours worked, all of them open.
+        let worked: u32 = p.coverage[0].iter().sum();
+        assert_eq!(p.paid_hours_by_weekday[0], f64::from(worked) * 0.5);
+        assert!((0..48).all(|i| p.coverage[0][i] >= req[0][i]));
+        assert_eq!(p.lower_bound_by_weekday[0], 8.0);
+        if split {
+            // 08:00-12:00, then 12:00-13:00 and 14:00-17:00 around the closure.
+            assert_eq!(p.paid_hours_by_weekday[0], 8.0, "{:?}", p.shifts);
+            assert!(
+                p.shifts
+                    .iter()
+                    .any(|s| s.split && s.break_window.as_deref() == Some("13:00-14:00"))
+            );
+        } else {
+            // Two 4 h shifts in the 5 h morning, one 3 h afternoon shift.
+            assert_eq!(p.paid_hours_by_weekday[0], 11.0, "{:?}", p.shifts);
+            assert!((p.rules_bound_by_weekday[0] - 11.0).abs() < 1e-6);
+        }
+    }
+}
+
+#[test]
+fn the_part_time_share_is_a_ceiling() {
+    // A 2-hour peak on top of one agent 08:00-18:00.
+    let mut req: [Vec<u32>; 7] = std::array::from_fn(|_| vec![0; 48]);
+    req[0][16..36].fill(1);
+    req[0][16..20].fill(4);
+    let zero: [Vec<u32>; 7] = std::array::from_fn(|_| vec![0; 48]);
+    let part = |p: &shifts::ShiftPlan| -> f64 {
+        p.shifts
+            .iter()
+            .filter(|s| s.kind == "part-time")
+            .map(|s| s.paid_hours * f64::from(s.agents))
+            .sum()
+    };
+    let free = shifts::plan(&req, &zero, &[0], 1800, &ShiftRules::default(), &all_open()).unwrap();
+    assert!(part(&free) > 0.0, "the peak is cheapest with part-timers");
+    for share in [0.0, 0.25] {
+        let mut r = ShiftRules::default();
+        r.shifts.max_part_time_share = share;
+        let p = shifts::plan(&req, &zero, &[0], 1800, &r, &all_open()).unwrap();
+        assert!(
+            part(&p) <= share * p.paid_hours_by_weekday[0] + 1e-9,
+            "share {share}: {:?}",
+            p.shifts
+        );
+        assert!(p.paid_hours_by_weekday[0] >= free.paid_hours_by_weekday[0]);
+        assert!(p.rules_bound_by_weekday[0] <= p.paid_hours_by_weekday[0] + 1e-6);
+        assert!((0..48).all(|i| p.coverage[0][i] >= req[0][i]));
+    }
+}
+
+#[test]
+fn file_rules_that_leave_a_required_interval_uncovered_are_input_errors() {
+    let (req, paid) = lunch_day();
+    let zero: [Vec<u32>; 7] = std::array::from_fn(|_| vec![0; 48]);
+    let mut r = ShiftRules::default();
+    r.shifts.origin = Some("office.toml:40".into());
+    // The 3 h afternoon fits no 4 h shift, and file rules add no shift of their own.
+    match shifts::plan(&req, &zero, &[0], 1800, &r, &paid) {
+        Err(ccsim::optimize::OptimizeError::Input(m)) => assert!(
+            m.contains("office.toml:40") && m.contains("shift_rules") && m.contains("mon 14:00"),
+            "{m}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_part_time_share_no_plan_can_keep_is_an_input_error() {
+    // A 5-hour morning: only the 4 h part-time shift fits, and the rules
+    // allow no part-time hours.
+    let (mut req, paid) = lunch_day();
+    req[0][28..34].fill(0);
+    let zero: [Vec<u32>; 7] = std::array::from_fn(|_| vec![0; 48]);
+    let mut r = ShiftRules::default();
+    r.shifts.origin = Some("office.toml:40".into());
+    r.shifts.max_part_time_share = 0.0;
+    match shifts::plan(&req, &zero, &[0], 1800, &r, &paid) {
+        Err(ccsim::optimize::OptimizeError::Input(m)) => assert!(
+            m.contains("office.toml:40") && m.contains("shift_rules.max_part_time_share = 0"),
+            "{m}"
+        ),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

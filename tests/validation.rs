@@ -398,3 +398,137 @@ fn group_handling_effects_name_one_of_the_groups_skills() {
         &["call_type[0].handling_effects[0].call_type = \"calls\"", "agent_group"],
     );
 }
+
+/// `GOOD` with a `[shift_rules]` table.
+fn with_rules(rules: &str) -> String {
+    format!("{GOOD}\n[shift_rules]\n{rules}\n")
+}
+
+#[test]
+fn shift_rules_defaults_and_a_full_table_are_accepted() {
+    let sc = Scenario::from_toml(GOOD, "good.toml", "good").unwrap();
+    assert_eq!(sc.shift_rules, ccsim::scenario::ShiftRules::default());
+    let sc = Scenario::from_toml(
+        &with_rules(
+            "full_time_hours = [9]\npart_time_hours = [3, 4]\nstart_step_minutes = 60\nstarts = \"07:00-12:00\"\nbreak_minutes = 60\nbreak_if_longer_than_hours = 6\nbreak_window_hours = [3, 5]\nsplit_shifts = true\nmax_part_time_share = 0.25",
+        ),
+        "good.toml",
+        "good",
+    )
+    .unwrap();
+    let r = &sc.shift_rules;
+    assert_eq!(r.lengths.len(), 3);
+    assert_eq!(
+        (r.lengths[0].length_s, r.lengths[0].break_s),
+        (9 * 3600, 3600)
+    );
+    assert_eq!(
+        r.lengths[1].break_s, 0,
+        "3 h is not longer than 6 h: no break"
+    );
+    assert_eq!(r.starts_s, Some((7 * 3600, 12 * 3600)));
+    assert_eq!(r.start_step_s, 3600);
+    assert!(r.split_shifts);
+    assert_eq!(r.max_part_time_share, 0.25);
+    assert_eq!(r.origin.as_deref(), Some("good.toml:27"));
+}
+
+#[test]
+fn bad_shift_rules_name_field_and_value() {
+    let cases: [(&str, &[&str]); 9] = [
+        (
+            "full_time_hours = [0]",
+            &["shift_rules.full_time_hours[0] = 0", "> 0"],
+        ),
+        (
+            "part_time_hours = [-4]",
+            &["shift_rules.part_time_hours[0] = -4", "> 0"],
+        ),
+        (
+            "start_step_minutes = 45",
+            &[
+                "shift_rules.start_step_minutes = 45",
+                "whole number of intervals (30 minutes",
+            ],
+        ),
+        (
+            "full_time_hours = [7.75]",
+            &[
+                "shift_rules.full_time_hours[0] = 7.75",
+                "whole number of intervals",
+            ],
+        ),
+        (
+            "full_time_hours = [8]\nbreak_minutes = 480",
+            &[
+                "shift_rules.break_minutes = 480",
+                "longer than the 8 h shift",
+            ],
+        ),
+        (
+            "break_window_hours = [5, 3]",
+            &[
+                "shift_rules.break_window_hours = [5, 3]",
+                "earliest <= latest",
+            ],
+        ),
+        (
+            "max_part_time_share = 1.5",
+            &["shift_rules.max_part_time_share = 1.5", "between 0 and 1"],
+        ),
+        (
+            "full_time_hours = []\npart_time_hours = []",
+            &[
+                "shift_rules.full_time_hours = []",
+                "at least one shift length",
+            ],
+        ),
+        (
+            "starts = \"14:00-07:00\"",
+            &["shift_rules.starts = \"14:00-07:00\""],
+        ),
+    ];
+    for (rules, parts) in cases {
+        assert_msg(&with_rules(rules), parts);
+    }
+    assert_msg(&with_rules("night_shifts = true"), &["night_shifts"]);
+}
+
+#[test]
+fn shift_rules_that_cover_no_open_interval_are_refused() {
+    // Open 10 h on weekdays: a 12 h shift fits nowhere.
+    assert_msg(
+        &with_rules("full_time_hours = [12]\npart_time_hours = []"),
+        &[
+            "shift_rules.full_time_hours = [12]",
+            "no shift",
+            "\"agents\"",
+            "mon (08:00-18:00)",
+        ],
+    );
+    // Starts only after closing time.
+    assert_msg(
+        &with_rules("starts = \"19:00-22:00\""),
+        &["shift_rules.starts = \"19:00-22:00\"", "no shift can start"],
+    );
+    // A lunch closure: 8 h shifts need split shifts or a break over it.
+    let lunch = GOOD.replace(
+        "open = { mon-fri = \"08:00-18:00\", sat = \"08:00-13:00\" }",
+        "open = { mon-fri = \"08:00-13:00,14:00-17:00\" }",
+    );
+    let text = format!("{lunch}\n[shift_rules]\nfull_time_hours = [8]\npart_time_hours = []\n");
+    let m = err(&text);
+    assert!(
+        m.contains("shift_rules.full_time_hours = [8]")
+            && m.contains("08:00-13:00, 14:00-17:00")
+            && m.contains("split_shifts = true"),
+        "{m}"
+    );
+    Scenario::from_toml(&format!("{text}split_shifts = true\n"), "ok.toml", "ok").unwrap();
+    Scenario::from_toml(
+        &format!("{lunch}\n[shift_rules]\nfull_time_hours = [9]\npart_time_hours = []\nbreak_minutes = 60\n"),
+        "ok.toml",
+        "ok",
+    )
+    .unwrap();
+}

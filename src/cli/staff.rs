@@ -56,10 +56,11 @@ pub struct StaffArgs {
     /// Time limit of each shift-program solve, seconds.
     #[arg(long, default_value_t = 10.0)]
     pub time_limit: f64,
-    /// Length of part-time shifts, hours (full-time shifts are 8 h with a
-    /// 30-minute break, and 6 h).
-    #[arg(long, default_value_t = 4.0)]
-    pub part_time_hours: f64,
+    /// Length of part-time shifts, hours: replaces the scenario's
+    /// `[shift_rules].part_time_hours` (built-in: 4 h; full-time shifts are
+    /// 8 h with a 30-minute break, and 6 h).
+    #[arg(long)]
+    pub part_time_hours: Option<f64>,
     /// Only these weekdays change (mon, mon-fri, sat,sun, ...); the other
     /// intervals keep the scenario's staffing and are still simulated.
     #[arg(long)]
@@ -104,10 +105,11 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
             a.time_limit
         )));
     }
-    if !(a.part_time_hours.is_finite() && (0.5..=12.0).contains(&a.part_time_hours)) {
+    if let Some(h) = a.part_time_hours
+        && !(h.is_finite() && (0.5..=12.0).contains(&h))
+    {
         return Err(CliError::input(format!(
-            "--part-time-hours {}: must be between 0.5 and 12 hours",
-            a.part_time_hours
+            "--part-time-hours {h}: must be between 0.5 and 12 hours"
         )));
     }
     let opts = StaffOptions {
@@ -144,12 +146,12 @@ pub(super) fn cmd_staff(a: StaffArgs) -> Result<(), CliError> {
     }
     let plan = if a.shifts {
         let mut rules = ShiftRules {
+            shifts: sc.shift_rules.clone(),
             mip_gap: a.mip_gap,
             time_limit_s: a.time_limit,
-            ..ShiftRules::default()
         };
-        for l in rules.lengths.iter_mut().filter(|l| l.kind == "part-time") {
-            l.length_s = (a.part_time_hours * 3600.0).round() as u32;
+        if let Some(h) = a.part_time_hours {
+            rules.shifts.set_part_time_hours(h);
         }
         let threads = a.sim.threads;
         Some(

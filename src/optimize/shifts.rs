@@ -1,18 +1,28 @@
 //! Shift plans: per-interval requirements turned into shifts that cover
 //! them at least paid cost, as an integer program (set covering).
 //!
-//! For each weekday, the shift patterns are: every start every
-//! `start_step_s` (30 minutes) within the day's staffed window (from the
-//! first to the last interval with a requirement), every allowed length that
-//! fits in the window, and for lengths with a break, every placement of the
-//! break within its window. With `x_p` the number of agents working pattern
-//! `p`, `c_p` its paid hours and `r_i` the requirement of interval `i`:
+//! For each weekday, the shift patterns are those the scenario's
+//! `[shift_rules]` allow ([`crate::scenario::ShiftRules::patterns`]): every
+//! start every `start_step_s` (30 minutes) within the day's staffed window
+//! (from the first to the last interval with a requirement) or within the
+//! allowed starts, every allowed length that fits, for lengths with a break
+//! every placement of the break within its window, and split shifts around a
+//! closure when allowed. No pattern works an interval where every service of
+//! the group is closed. With `x_p` the number of agents working pattern `p`,
+//! `c_p` its paid hours and `r_i` the requirement of interval `i`:
 //!
 //! ```text
 //! minimise   Σ_p c_p x_p
 //! subject to Σ_{p covers i} x_p >= r_i   for every interval i of the window
+//!            Σ_{p part-time} c_p x_p <= share · Σ_p c_p x_p   (when share < 1)
 //!            x_p integer >= 0
 //! ```
+//!
+//! `c_p` counts each worked interval by the share of the weekday's dates on
+//! which it is paid ([`crate::cost::PaidDays`]): on a weekday whose dates
+//! all have the same hours that is the shift's paid hours, and the horizon
+//! figures are the dates times the per-date figures, as `crate::cost` counts
+//! them (holidays and closed hours cost nothing).
 //!
 //! The program is solved with good_lp's pure-Rust microlp backend with a
 //! relative MIP gap (1% by default) and a time limit: proving optimality
@@ -30,29 +40,16 @@ use serde::Serialize;
 use super::OptimizeError;
 use super::staff::Staffing;
 use crate::calendar::{Weekday, format_clock};
+use crate::cost::PaidDays;
+pub use crate::scenario::ShiftLength;
+use crate::scenario::shift_rules::{PART_TIME, Pattern};
 
-/// An allowed shift length.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct ShiftLength {
-    /// Name in outputs ("full-time", "part-time").
-    pub kind: &'static str,
-    /// Time from start to end, seconds.
-    pub length_s: u32,
-    /// Unpaid break, seconds (0: none).
-    pub break_s: u32,
-    /// Earliest break start after the shift start, seconds.
-    pub break_from_s: u32,
-    /// Latest break start after the shift start, seconds.
-    pub break_to_s: u32,
-}
-
-/// The rules shift patterns follow.
+/// The scenario's shift rules with the solver's settings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShiftRules {
-    /// Shifts start every this many seconds (from the start of the window).
-    pub start_step_s: u32,
-    /// Allowed lengths.
-    pub lengths: Vec<ShiftLength>,
+    /// Lengths, starts, breaks, split shifts, part-time share.
+    #[serde(flatten)]
+    pub shifts: crate::scenario::ShiftRules,
     /// Relative MIP gap at which the solver stops.
     pub mip_gap: f32,
     /// Time limit of each solve, seconds.
@@ -60,54 +57,13 @@ pub struct ShiftRules {
 }
 
 impl Default for ShiftRules {
-    /// Starts every 30 minutes; full-time 8 h with a 30-minute unpaid break
-    /// starting 3 to 5 hours in; full-time 6 h; part-time 4 h; gap 1%, 10 s.
+    /// The built-in shift rules (see [`crate::scenario::ShiftRules`]); gap 1%, 10 s.
     fn default() -> Self {
         ShiftRules {
-            start_step_s: 1800,
-            lengths: vec![
-                ShiftLength {
-                    kind: "full-time",
-                    length_s: 8 * 3600,
-                    break_s: 1800,
-                    break_from_s: 3 * 3600,
-                    break_to_s: 5 * 3600,
-                },
-                ShiftLength {
-                    kind: "full-time",
-                    length_s: 6 * 3600,
-                    break_s: 0,
-                    break_from_s: 0,
-                    break_to_s: 0,
-                },
-                ShiftLength {
-                    kind: "part-time",
-                    length_s: 4 * 3600,
-                    break_s: 0,
-                    break_from_s: 0,
-                    break_to_s: 0,
-                },
-            ],
+            shifts: crate::scenario::ShiftRules::default(),
             mip_gap: 0.01,
             time_limit_s: 10.0,
         }
-    }
-}
-
-/// A shift pattern on one day, in intervals.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Pattern {
-    kind: &'static str,
-    start: usize,
-    end: usize,
-    /// Break as [from, to) in intervals (empty when from == to).
-    brk: (usize, usize),
-    paid_hours: f64,
-}
-
-impl Pattern {
-    fn covers(&self, i: usize) -> bool {
-        i >= self.start && i < self.end && !(i >= self.brk.0 && i < self.brk.1)
     }
 }
 
@@ -122,9 +78,12 @@ pub struct Shift {
     pub start: String,
     /// End, HH:MM.
     pub end: String,
-    /// Unpaid break "HH:MM-HH:MM", if any.
+    /// Unpaid break "HH:MM-HH:MM", if any (for a split shift: the closure).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_window: Option<String>,
+    /// Split around a closure of every service of the group.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub split: bool,
     /// Paid hours of one such shift.
     pub paid_hours: f64,
     /// Agents working it.
@@ -141,85 +100,58 @@ pub struct ShiftPlan {
     /// Agents present per interval of each weekday.
     #[serde(skip)]
     pub coverage: Staffing,
-    /// Paid hours per weekday (index 0 = Monday).
+    /// Paid hours per date of each weekday (index 0 = Monday).
     pub paid_hours_by_weekday: [f64; 7],
-    /// Lower bound per weekday: the sum of requirements times the interval length.
+    /// Lower bound per date of each weekday: the sum of requirements times
+    /// the interval length.
     pub lower_bound_by_weekday: [f64; 7],
-    /// Bound of the shift rules per weekday: the optimum of the linear
-    /// relaxation, which no plan with these shift patterns can beat.
+    /// Bound of the shift rules per date of each weekday: the optimum of the
+    /// linear relaxation, which no plan with these shift patterns can beat.
     pub rules_bound_by_weekday: [f64; 7],
+    /// Dates of the horizon on which each weekday is paid (open for the
+    /// group): horizon figures are these times the per-date figures.
+    pub dates_by_weekday: [u32; 7],
 }
 
-fn ceil_div(a: u32, b: u32) -> usize {
-    a.div_ceil(b) as usize
+impl ShiftPlan {
+    /// Σ over weekdays of dates × a per-date figure.
+    fn horizon(&self, per_date: &[f64; 7]) -> f64 {
+        per_date
+            .iter()
+            .zip(&self.dates_by_weekday)
+            .map(|(x, &n)| x * f64::from(n))
+            .sum()
+    }
 }
 
-fn patterns(req: &[u32], interval_s: u32, rules: &ShiftRules) -> Vec<Pattern> {
-    let (Some(f), Some(l)) = (
-        req.iter().position(|&r| r > 0),
-        req.iter().rposition(|&r| r > 0),
-    ) else {
-        return Vec::new();
-    };
-    let window_end = l + 1;
-    let step = ceil_div(rules.start_step_s.max(1), interval_s).max(1);
-    let ih = f64::from(interval_s) / 3600.0;
-    let mut out = Vec::new();
-    let add = |out: &mut Vec<Pattern>, kind, start: usize, len: usize, brk: (usize, usize)| {
-        let p = Pattern {
-            kind,
-            start,
-            end: start + len,
-            brk,
-            paid_hours: (len - (brk.1 - brk.0)) as f64 * ih,
-        };
-        if !out.contains(&p) {
-            out.push(p);
-        }
-    };
-    for sl in &rules.lengths {
-        let len = ceil_div(sl.length_s, interval_s).max(1);
-        if f + len > window_end {
-            continue;
-        }
-        let mut starts: Vec<usize> = (f..=window_end - len).step_by(step).collect();
-        // So that the end of the window is always reachable.
-        starts.push(window_end - len);
-        for s in starts {
-            if sl.break_s == 0 {
-                add(&mut out, sl.kind, s, len, (s, s));
-            } else {
-                let bl = ceil_div(sl.break_s, interval_s).max(1);
-                let from = (sl.break_from_s / interval_s) as usize;
-                let to = (sl.break_to_s / interval_s) as usize;
-                for b in from..=to.max(from) {
-                    if b + bl < len {
-                        add(&mut out, sl.kind, s, len, (s + b, s + b + bl));
-                    }
-                }
-            }
-        }
+/// One weekday's inputs: requirement, open intervals, weight of each
+/// interval (share of the weekday's dates on which it is paid).
+struct Day<'a> {
+    req: &'a [u32],
+    open: Vec<bool>,
+    weight: Vec<f64>,
+}
+
+impl Day<'_> {
+    /// Paid hours per date of pattern `p`.
+    fn cost(&self, p: &Pattern, ih: f64) -> f64 {
+        p.worked().map(|i| self.weight[i]).sum::<f64>() * ih
     }
-    if out.is_empty() {
-        // The window is shorter than every shift length: one shift covering it.
-        let len = window_end - f;
-        add(&mut out, "part-time", f, len, (f, f));
-    }
-    out
 }
 
 /// Solves the covering program of one day's requirements.
 fn solve_day(
-    req: &[u32],
+    day: &Day<'_>,
+    pats: &[Pattern],
     interval_s: u32,
     rules: &ShiftRules,
     integer: bool,
 ) -> Result<Vec<(Pattern, f64)>, OptimizeError> {
-    let pats = patterns(req, interval_s, rules);
     if pats.is_empty() {
         return Ok(Vec::new());
     }
-    let max_r = req.iter().copied().max().unwrap_or(0);
+    let ih = f64::from(interval_s) / 3600.0;
+    let max_r = day.req.iter().copied().max().unwrap_or(0);
     let mut vars = ProblemVariables::new();
     let x: Vec<Variable> = pats
         .iter()
@@ -228,14 +160,15 @@ fn solve_day(
             vars.add(if integer { v.integer() } else { v })
         })
         .collect();
-    let objective: Expression = pats.iter().zip(&x).map(|(p, &v)| p.paid_hours * v).sum();
+    let cost: Vec<f64> = pats.iter().map(|p| day.cost(p, ih)).collect();
+    let objective: Expression = cost.iter().zip(&x).map(|(&c, &v)| c * v).sum();
     let mut model = vars
-        .minimise(objective)
+        .minimise(objective.clone())
         .using(microlp)
         .with_mip_gap(rules.mip_gap)
         .map_err(|e| OptimizeError::Solver(format!("MIP gap {}: {e}", rules.mip_gap)))?
         .with_time_limit(rules.time_limit_s);
-    for (i, &r) in req.iter().enumerate() {
+    for (i, &r) in day.req.iter().enumerate() {
         if r == 0 {
             continue;
         }
@@ -247,8 +180,25 @@ fn solve_day(
             .sum();
         model = model.with(cover.geq(f64::from(r)));
     }
+    let share = rules.shifts.max_part_time_share;
+    if share < 1.0 {
+        let part: Expression = pats
+            .iter()
+            .zip(&x)
+            .zip(&cost)
+            .filter(|((p, _), _)| p.kind == PART_TIME)
+            .map(|((_, &v), &c)| c * v)
+            .sum();
+        model = model.with(part.leq(share * objective));
+    }
     let sol = match model.solve() {
         Ok(s) => s,
+        Err(ResolutionError::Infeasible) if share < 1.0 => {
+            return Err(OptimizeError::Input(format!(
+                "{}: shift_rules.max_part_time_share = {share}: the requirements cannot be covered with at most this share of part-time hours (the full-time shifts do not fit the opening hours)",
+                rules.shifts.origin.as_deref().unwrap_or("shift rules")
+            )));
+        }
         Err(ResolutionError::Infeasible) => {
             return Err(OptimizeError::Solver(
                 "no shift pattern covers some interval (the requirements cannot be met)".into(),
@@ -268,41 +218,88 @@ fn solve_day(
 }
 
 /// Builds the shift plan covering `req` (per weekday and interval) on the
-/// weekdays listed in `weekdays`; other weekdays keep `keep`.
+/// weekdays listed in `weekdays`; other weekdays keep `keep`. `paid` says
+/// on how many dates each interval is paid (open for the group): no shift
+/// works an interval that is never open, and costs count paid dates only.
 ///
 /// # Errors
-/// [`OptimizeError::Solver`] when the solver fails.
+/// [`OptimizeError::Input`] when the scenario's shift rules allow no shift
+/// over an interval with a requirement; [`OptimizeError::Solver`] when the
+/// solver fails.
 pub fn plan(
     req: &Staffing,
     keep: &Staffing,
     weekdays: &[usize],
     interval_s: u32,
     rules: &ShiftRules,
+    paid: &PaidDays,
 ) -> Result<ShiftPlan, OptimizeError> {
     let ih = f64::from(interval_s) / 3600.0;
     let mut coverage = keep.clone();
     let mut shifts = Vec::new();
-    let mut paid = [0.0; 7];
+    let mut paid_h = [0.0; 7];
     let mut lower = [0.0; 7];
     let mut relaxed = [0.0; 7];
+    let mut dates = [0u32; 7];
     for &w in weekdays {
-        relaxed[w] = solve_day(&req[w], interval_s, rules, false)?
+        let n = paid.days[w].iter().copied().max().unwrap_or(0);
+        dates[w] = n;
+        let open: Vec<bool> = (0..req[w].len()).map(|i| paid.is_paid(w, i)).collect();
+        // A requirement where every service of the group is closed on
+        // every date (staffing kept from the input) is not planned: no one
+        // is paid to wait through a closure.
+        let day_req: Vec<u32> = req[w]
             .iter()
-            .map(|(p, x)| p.paid_hours * x)
+            .zip(&open)
+            .map(|(&r, &o)| if o { r } else { 0 })
+            .collect();
+        let day = Day {
+            req: &day_req,
+            open,
+            weight: (0..req[w].len())
+                .map(|i| {
+                    if n == 0 {
+                        1.0
+                    } else {
+                        f64::from(paid.days[w].get(i).copied().unwrap_or(0)) / f64::from(n)
+                    }
+                })
+                .collect(),
+        };
+        let pats = rules.shifts.patterns(day.req, &day.open, interval_s);
+        if let Some(i) =
+            (0..day.req.len()).find(|&i| day.req[i] > 0 && !pats.iter().any(|p| p.covers(i)))
+        {
+            return Err(OptimizeError::Input(format!(
+                "{}: shift_rules: no allowed shift works {} {} where {} agent(s) are required ({}): allow other starts or lengths, or split shifts",
+                rules
+                    .shifts
+                    .origin
+                    .as_deref()
+                    .unwrap_or("built-in shift rules"),
+                Weekday::from_index(w).short(),
+                format_clock(i as u32 * interval_s),
+                day.req[i],
+                rules.shifts.describe()
+            )));
+        }
+        relaxed[w] = solve_day(&day, &pats, interval_s, rules, false)?
+            .iter()
+            .map(|(p, x)| day.cost(p, ih) * x)
             .sum();
-        let day: Vec<(Pattern, u32)> = solve_day(&req[w], interval_s, rules, true)?
+        let chosen: Vec<(Pattern, u32)> = solve_day(&day, &pats, interval_s, rules, true)?
             .into_iter()
             .map(|(p, x)| (p, x as u32))
             .collect();
         let cov = &mut coverage[w];
         cov.iter_mut().for_each(|c| *c = 0);
-        for (p, n) in &day {
+        for (p, n) in &chosen {
             for (i, c) in cov.iter_mut().enumerate() {
                 if p.covers(i) {
                     *c += n;
                 }
             }
-            paid[w] += p.paid_hours * f64::from(*n);
+            paid_h[w] += day.cost(p, ih) * f64::from(*n);
             let clock = |i: usize| format_clock((i as u32 * interval_s).min(86_400));
             shifts.push(Shift {
                 weekday: Weekday::from_index(w),
@@ -311,19 +308,27 @@ pub fn plan(
                 end: clock(p.end),
                 break_window: (p.brk.1 > p.brk.0)
                     .then(|| format!("{}-{}", clock(p.brk.0), clock(p.brk.1))),
+                split: p.split,
                 paid_hours: p.paid_hours,
                 agents: *n,
             });
         }
-        lower[w] = req[w].iter().map(|&r| f64::from(r)).sum::<f64>() * ih;
+        lower[w] = day
+            .req
+            .iter()
+            .zip(&day.weight)
+            .map(|(&r, &wt)| f64::from(r) * wt)
+            .sum::<f64>()
+            * ih;
     }
     Ok(ShiftPlan {
         group: String::new(),
         shifts,
         coverage,
-        paid_hours_by_weekday: paid,
+        paid_hours_by_weekday: paid_h,
         lower_bound_by_weekday: lower,
         rules_bound_by_weekday: relaxed,
+        dates_by_weekday: dates,
     })
 }
 
@@ -351,9 +356,11 @@ pub struct PlannedInterval {
 pub struct ShiftResult {
     /// Per group, its plan.
     pub groups: Vec<ShiftPlan>,
-    /// Paid agent-hours of the plan over the horizon.
+    /// Paid agent-hours of the plan over the horizon (paid dates and open
+    /// hours only, as `crate::cost` counts them).
     pub paid_hours: f64,
-    /// Per-interval lower bound over the horizon (sum of requirements).
+    /// Per-interval lower bound over the horizon (sum of requirements times
+    /// the interval length, paid dates only).
     pub lower_bound_hours: f64,
     /// `paid_hours / lower_bound_hours − 1`.
     pub gap_to_lower_bound: f64,
@@ -361,6 +368,9 @@ pub struct ShiftResult {
     /// reach for the final requirements (linear relaxation): the part of the
     /// gap due to the shift rules rather than to the solver.
     pub shift_rules_bound_hours: f64,
+    /// `shift_rules_bound_hours / lower_bound_hours − 1`: the part of the
+    /// gap no plan under these rules can close.
+    pub shift_rules_gap_to_lower_bound: f64,
     /// Repair rounds run (requirements raised where the plan missed).
     pub repair_rounds: u32,
     /// Intervals with calls that miss a target with the final plan.
@@ -399,12 +409,24 @@ pub fn plan_and_repair(
         .map(|&g| sc.groups[g].staffing.clone())
         .collect();
     let lower_req = req.clone();
+    let paid_days: Vec<PaidDays> = staff
+        .groups
+        .iter()
+        .map(|&g| PaidDays::of_group(sc, g))
+        .collect();
     let mut rounds = 0;
     loop {
         let mut plans = Vec::new();
         let mut current = sc.clone();
         for (j, &g) in staff.groups.iter().enumerate() {
-            let mut p = plan(&req[j], &sc.groups[g].staffing, &weekdays, is, rules)?;
+            let mut p = plan(
+                &req[j],
+                &sc.groups[g].staffing,
+                &weekdays,
+                is,
+                rules,
+                &paid_days[j],
+            )?;
             p.group = sc.groups[g].name.clone();
             current.groups[g].staffing = p.coverage.clone();
             plans.push(p);
@@ -452,41 +474,28 @@ pub fn plan_and_repair(
                     })
                 })
                 .collect();
-            let days: Vec<usize> = (0..sc.horizon.days as usize)
-                .map(|d| sc.horizon.weekday(d).index())
-                .collect();
-            let ih = f64::from(is) / 3600.0;
             let paid: f64 = plans
                 .iter()
-                .map(|p| {
-                    days.iter()
-                        .map(|&w| p.paid_hours_by_weekday[w])
-                        .sum::<f64>()
-                })
+                .map(|p| p.horizon(&p.paid_hours_by_weekday))
                 .sum();
             let lower: f64 = lower_req
                 .iter()
-                .map(|r| {
-                    days.iter()
-                        .map(|&w| r[w].iter().map(|&n| f64::from(n)).sum::<f64>() * ih)
-                        .sum::<f64>()
-                })
+                .zip(&paid_days)
+                .map(|(r, d)| d.hours(r))
                 .sum();
             let rules_bound: f64 = plans
                 .iter()
-                .map(|p| {
-                    days.iter()
-                        .map(|&w| p.rules_bound_by_weekday[w])
-                        .sum::<f64>()
-                })
+                .map(|p| p.horizon(&p.rules_bound_by_weekday))
                 .sum();
+            let gap = |x: f64| if lower > 0.0 { x / lower - 1.0 } else { 0.0 };
             return Ok(ShiftResult {
                 intervals,
                 shift_rules_bound_hours: rules_bound,
                 groups: plans,
                 paid_hours: paid,
                 lower_bound_hours: lower,
-                gap_to_lower_bound: if lower > 0.0 { paid / lower - 1.0 } else { 0.0 },
+                gap_to_lower_bound: gap(paid),
+                shift_rules_gap_to_lower_bound: gap(rules_bound),
                 repair_rounds: rounds,
                 intervals_missing: missing,
                 rules: rules.clone(),

@@ -386,18 +386,23 @@ pub fn shift_table(r: &ShiftResult) -> String {
         );
         let _ = writeln!(
             out,
-            "{:<4} {:<10} {:<6} {:<6} {:<12} {:>6} {:>7}",
+            "{:<4} {:<10} {:<6} {:<6} {:<19} {:>6} {:>7}",
             "day", "kind", "start", "end", "break", "paid h", "agents"
         );
         for s in &p.shifts {
+            let brk = match (&s.break_window, s.split) {
+                (Some(b), true) => format!("{b} split"),
+                (Some(b), false) => b.clone(),
+                (None, _) => "-".into(),
+            };
             let _ = writeln!(
                 out,
-                "{:<4} {:<10} {:<6} {:<6} {:<12} {:>6.1} {:>7}",
+                "{:<4} {:<10} {:<6} {:<6} {:<19} {:>6.1} {:>7}",
                 s.weekday.short(),
                 s.kind,
                 s.start,
                 s.end,
-                s.break_window.as_deref().unwrap_or("-"),
+                brk,
                 s.paid_hours,
                 s.agents
             );
@@ -431,11 +436,13 @@ pub fn shift_table(r: &ShiftResult) -> String {
     }
     let _ = writeln!(
         out,
-        "paid agent-hours of the shift plan over the horizon: {:.1}; per-interval lower bound {:.1} (+{:.1}%); best any plan of these shift patterns can do: {:.1} (linear relaxation); {} repair round(s); intervals still missing a target: {}",
+        "paid agent-hours over the horizon (open days and hours only): shift plan {:.1} (+{:.1}% over the per-interval lower bound {:.1}); best any plan under these shift rules can do {:.1} (+{:.1}%, linear relaxation; rules: {}); {} repair round(s); intervals still missing a target: {}",
         r.paid_hours,
-        r.lower_bound_hours,
         r.gap_to_lower_bound * 100.0,
+        r.lower_bound_hours,
         r.shift_rules_bound_hours,
+        r.shift_rules_gap_to_lower_bound * 100.0,
+        r.rules.shifts.origin.as_deref().unwrap_or("built-in"),
         r.repair_rounds,
         r.intervals_missing
     );

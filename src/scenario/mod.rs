@@ -17,12 +17,14 @@ pub mod error;
 mod locate;
 pub mod overlay;
 pub mod raw;
+pub mod shift_rules;
 pub mod validate;
 
 use std::path::Path;
 
 use crate::calendar::{Date, Weekday};
 pub use error::{Issue, ScenarioError};
+pub use shift_rules::{ShiftLength, ShiftRules};
 
 /// Open ranges (seconds after midnight) for each weekday, Monday first.
 pub type WeekHours = [Vec<(u32, u32)>; 7];
@@ -453,6 +455,9 @@ pub struct Scenario {
     pub outages: Vec<Outage>,
     /// Currency and full-time equivalent hours (`[cost]`).
     pub cost: CostSettings,
+    /// The shifts `staff --shifts` may plan (`[shift_rules]`, or the
+    /// built-in rules).
+    pub shift_rules: ShiftRules,
     /// The files and `--set` changes it was made from.
     pub provenance: Provenance,
 }

@@ -45,6 +45,39 @@ pub struct RawScenario {
     /// Cost settings: currency and the weekly hours of one full-time
     /// equivalent (see `crate::cost`).
     pub cost: Option<RawCost>,
+    /// The shifts `staff --shifts` may plan (default: 8 h with a 30-minute
+    /// break, 6 h, part-time 4 h, starts every 30 minutes).
+    pub shift_rules: Option<RawShiftRules>,
+}
+
+/// `[shift_rules]`: the shifts a center may plan. Every field is optional;
+/// an absent one keeps the built-in rule.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShiftRules {
+    /// Full-time shift lengths, hours from start to end, break included
+    /// (default `[8, 6]`).
+    pub full_time_hours: Option<Vec<f64>>,
+    /// Part-time shift lengths, hours (default `[4]`).
+    pub part_time_hours: Option<Vec<f64>>,
+    /// Minutes between two allowed starts (default 30).
+    pub start_step_minutes: Option<f64>,
+    /// First and last allowed start, `"HH:MM-HH:MM"` (default: any start
+    /// within the day's staffed window).
+    pub starts: Option<String>,
+    /// Unpaid break, minutes (default 30).
+    pub break_minutes: Option<f64>,
+    /// Shifts longer than this many hours take the break (default 6).
+    pub break_if_longer_than_hours: Option<f64>,
+    /// The break starts between these many hours after the shift start
+    /// (default `[3, 5]`).
+    pub break_window_hours: Option<Vec<f64>>,
+    /// A shift may stop when every service of the group closes (a lunch
+    /// closure) and resume when one opens; the closure is its break
+    /// (default false).
+    pub split_shifts: Option<bool>,
+    /// Largest share of paid hours in part-time shifts, 0 to 1 (default 1).
+    pub max_part_time_share: Option<f64>,
 }
 
 /// `[cost]`: how paid hours become money and full-time equivalents.

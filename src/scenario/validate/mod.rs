@@ -13,6 +13,7 @@ mod call_types;
 mod cost;
 mod outages;
 mod services;
+mod shift_rules;
 mod warnings;
 
 use std::collections::{HashMap, HashSet};
@@ -393,6 +394,8 @@ pub(crate) fn validate_at(
     }
     let routing = validate_routing(&mut v, raw.routing.as_ref());
     let cost = cost::validate_cost(&mut v, raw.cost.as_ref());
+    let shift_rules =
+        shift_rules::validate_shift_rules(&mut v, raw.shift_rules.as_ref(), file, interval_s);
     check_unique(
         &mut v,
         "outage",
@@ -448,8 +451,18 @@ pub(crate) fn validate_at(
         routing,
         outages,
         cost,
+        shift_rules,
         provenance: super::Provenance::default(),
     };
+    // Rules that allow no shift where the center is open (needs the
+    // validated opening hours and holidays).
+    shift_rules::check_coverage(&mut v, raw.shift_rules.as_ref(), &sc);
+    if !v.issues.is_empty() {
+        return Err(ScenarioError::Invalid {
+            file: file.to_string(),
+            issues: v.issues,
+        });
+    }
     warnings::check(&mut v, raw, &sc);
     Ok((sc, v.warnings))
 }
