@@ -286,10 +286,16 @@ pub fn overlay(
                 ));
             }
         }
-        services.push(toml::Value::Table(table(vec![
-            ("name", toml::Value::String(sname.clone())),
-            ("open", toml::Value::Table(t)),
-        ])));
+        // The base's weekday keys (`mon-fri`) would merge with these: drop them.
+        let mut entry = table(vec![("name", toml::Value::String(sname.clone()))]);
+        if named_entry(&opened.resolved, "service", sname).is_some_and(|b| b.contains_key("open")) {
+            entry.insert(
+                "unset".into(),
+                toml::Value::Array(vec![toml::Value::String("open".into())]),
+            );
+        }
+        entry.insert("open".into(), toml::Value::Table(t));
+        services.push(toml::Value::Table(entry));
     }
 
     // Call types: factors first, then the priority split of the edited entry.
@@ -431,15 +437,19 @@ pub fn overlay(
                     .count();
                 if changed > 0 {
                     let (from, agents) = agents_keys(grid, sc.horizon.interval_s);
+                    // The grid replaces the base's agents and shifts whole
+                    // (its weekday keys would otherwise merge with these).
+                    let base = named_entry(&opened.resolved, "agent_group", &g.name);
+                    let unset: Vec<toml::Value> = ["agents", "shifts"]
+                        .into_iter()
+                        .filter(|k| base.is_some_and(|b| b.contains_key(*k)))
+                        .map(|k| toml::Value::String(k.into()))
+                        .collect();
+                    if !unset.is_empty() {
+                        out.insert("unset".into(), toml::Value::Array(unset));
+                    }
                     out.insert("from".into(), from);
                     out.insert("agents".into(), agents);
-                    let base = named_entry(&opened.resolved, "agent_group", &g.name);
-                    if base.is_some_and(|b| b.contains_key("shifts")) {
-                        out.insert(
-                            "unset".into(),
-                            toml::Value::Array(vec![toml::Value::String("shifts".into())]),
-                        );
-                    }
                     let before = crate::cost::paid_hours(sc, gi);
                     let after =
                         crate::cost::PaidDays::of_group(sc, gi).hours(&std::array::from_fn(|w| {

@@ -87,6 +87,26 @@ struct App {
     saving: Mutex<()>,
 }
 
+impl App {
+    /// Paths of the folder as file names relative to it (an `extends` chain
+    /// never leaves it).
+    fn relative(&self, paths: &[String]) -> Vec<String> {
+        let abs = format!("{}/", self.dir.display());
+        paths
+            .iter()
+            .map(|p| p.strip_prefix(&abs).unwrap_or(p).to_string())
+            .collect()
+    }
+
+    /// Messages with the folder as given on the command line, not its
+    /// absolute path.
+    fn shown(&self, lines: &[String]) -> Vec<String> {
+        let abs = format!("{}/", self.dir.display());
+        let shown = format!("{}/", self.shown_dir.trim_end_matches('/'));
+        lines.iter().map(|l| l.replace(&abs, &shown)).collect()
+    }
+}
+
 /// A bound server: its address, and `run` to serve until the process ends.
 pub struct Bound {
     listener: std::net::TcpListener,
@@ -435,16 +455,15 @@ fn open(app: &App, field: &str, name: &str) -> Result<Opened, ApiError> {
             Err(_) => break,
         }
     }
-    Opened::read(&path, name)
-        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, field, e.to_string()))
+    Opened::read(&path, name).map_err(|e| {
+        let m = app.shown(&[e.to_string()]).join("");
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, field, m)
+    })
 }
 
+/// Text for HTML (attributes are double-quoted), as the report writes it.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    report::document::html_escape(s)
 }
 
 /// The `.toml` files of the folder, sorted.
@@ -468,7 +487,7 @@ fn listing(app: &App) -> Vec<Value> {
                 "file": f,
                 "name": o.scenario().name,
                 "description": o.scenario().description,
-                "extends": o.scenario().provenance.extends,
+                "extends": app.relative(&o.scenario().provenance.extends),
                 "hash": o.hash,
             }),
             Err(e) => json!({ "file": f, "error": e.message }),
@@ -560,7 +579,8 @@ async fn scenario(
         let mut v = edit::view(o.scenario());
         v["file"] = json!(o.file);
         v["hash"] = json!(o.hash);
-        v["warnings"] = json!(o.loaded.warnings);
+        v["warnings"] = json!(app.shown(&o.loaded.warnings));
+        v["extends"] = json!(app.relative(&o.scenario().provenance.extends));
         v["folder"] = json!(app.shown_dir);
         v["default_replications"] = json!(o.scenario().run.replications.min(DEFAULT_REPLICATIONS));
         v["suggested_name"] = json!(suggested(&app, &file));
@@ -724,7 +744,7 @@ async fn validate(
         v["overlay"] = json!(e.text);
         v["changes"] = json!(e.changes);
         v["name_file"] = json!(e.name);
-        v["warnings"] = json!(e.loaded.warnings);
+        v["warnings"] = json!(app.shown(&e.loaded.warnings));
         v["commands"] = commands(&app, &e, reps, seed);
         v["base_paid_hours"] = json!(crate::cost::summary(e.opened.scenario()).paid_hours);
         Ok(axum::Json(v))
