@@ -788,19 +788,20 @@ fn runs_compare_report_cancel_and_a_full_queue() {
 
     // Long runs: one runs, two wait, the next is refused with 503.
     let long = json!({ "file": CUP, "replications": 1000 });
-    let ids: Vec<u64> = (0..3)
-        .map(|_| {
-            let r = s.post("/api/run", &long);
-            assert_eq!(r.status, 202, "{}", r.body);
-            r.json()["id"].as_u64().unwrap()
-        })
-        .collect();
-    // The first leaves the queue for the worker before the fourth comes.
+    let submit = || {
+        let r = s.post("/api/run", &long);
+        assert_eq!(r.status, 202, "{}", r.body);
+        r.json()["id"].as_u64().unwrap()
+    };
+    let mut ids = vec![submit()];
+    // The first leaves the queue for the worker before the others come.
     let t0 = Instant::now();
     while s.get(&format!("/api/jobs/{}", ids[0])).json()["state"] == "queued" {
-        assert!(t0.elapsed() < Duration::from_secs(30));
+        assert!(t0.elapsed() < Duration::from_secs(60));
         std::thread::sleep(Duration::from_millis(20));
     }
+    ids.push(submit());
+    ids.push(submit());
     let full = s.post("/api/run", &long);
     assert_eq!(full.status, 503, "{}", full.body);
     assert!(
