@@ -4,7 +4,7 @@
 //! seeded by its replication index; results are folded per scenario in
 //! replication order, so the output does not depend on the thread count.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -134,6 +134,34 @@ pub fn simulate(
     finish(scenarios, &builders, &counts, replications, seed)
 }
 
+/// [`simulate`] that stops early when `stop` is set (checked before each
+/// replication, never inside one): `None` when stopped. `ccsim serve`'s
+/// Cancel button sets it.
+pub fn simulate_until(
+    scenarios: &[Scenario],
+    replications: u32,
+    seed: u64,
+    progress: Option<&AtomicU64>,
+    stop: &AtomicBool,
+) -> Option<Vec<RunOutput>> {
+    let mut builders: Vec<SummaryBuilder> = scenarios.iter().map(SummaryBuilder::new).collect();
+    let mut counts = vec![(0u64, 0u64); scenarios.len()];
+    let done = replicate_until(
+        scenarios,
+        &mut builders,
+        0..replications,
+        seed,
+        progress,
+        Some(stop),
+        |builders, i, red| {
+            builders[i].push(&red.values);
+            counts[i].0 += red.events;
+            counts[i].1 += red.calls;
+        },
+    );
+    done.then(|| finish(scenarios, &builders, &counts, replications, seed))
+}
+
 /// One replication reduced: what the fold, or a shard's partial result, keeps.
 #[derive(Debug, Clone)]
 pub struct Reduced {
@@ -156,8 +184,23 @@ pub fn replicate(
     reps: std::ops::Range<u32>,
     seed: u64,
     progress: Option<&AtomicU64>,
-    mut sink: impl FnMut(&mut [SummaryBuilder], usize, Reduced),
+    sink: impl FnMut(&mut [SummaryBuilder], usize, Reduced),
 ) {
+    replicate_until(scenarios, builders, reps, seed, progress, None, sink);
+}
+
+/// [`replicate`], stopping before the next replication once `stop` is set;
+/// false when it stopped early (the sink then saw only some replications).
+fn replicate_until(
+    scenarios: &[Scenario],
+    builders: &mut [SummaryBuilder],
+    reps: std::ops::Range<u32>,
+    seed: u64,
+    progress: Option<&AtomicU64>,
+    stop: Option<&AtomicBool>,
+    mut sink: impl FnMut(&mut [SummaryBuilder], usize, Reduced),
+) -> bool {
+    let stopped = || stop.is_some_and(|s| s.load(Ordering::Relaxed));
     let centers: Vec<Center> = scenarios.iter().map(Center::new).collect();
     let tasks: Vec<(usize, u32)> = (0..scenarios.len())
         .flat_map(|i| reps.clone().map(move |r| (i, r)))
@@ -169,6 +212,9 @@ pub fn replicate(
             .map_init(
                 || None::<(usize, Replication)>,
                 |slot, &(i, r)| {
+                    if stopped() {
+                        return None;
+                    }
                     // Tasks are ordered scenario by scenario: reuse the
                     // simulator's buffers while the scenario stays the same.
                     if slot.as_ref().is_some_and(|(j, _)| *j != i) {
@@ -186,14 +232,18 @@ pub fn replicate(
                         events: rep.events_handled,
                         calls: offered as u64,
                     };
-                    (i, red)
+                    Some((i, red))
                 },
             )
             .collect();
-        for (i, red) in reduced {
+        if stopped() || reduced.iter().any(Option::is_none) {
+            return false;
+        }
+        for (i, red) in reduced.into_iter().flatten() {
             sink(builders, i, red);
         }
     }
+    true
 }
 
 /// The outputs of builders that folded every replication of their

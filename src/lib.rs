@@ -33,5 +33,6 @@ pub mod model;
 pub mod optimize;
 pub mod report;
 pub mod scenario;
+pub mod serve;
 pub mod shard;
 pub mod stats;

@@ -17,6 +17,7 @@ mod hostile;
 mod mechanics;
 mod overlay;
 mod report;
+mod serve;
 mod shard;
 mod staffing;
 mod validation;

@@ -43,6 +43,29 @@ pub enum Command {
     /// Join the partial results of `--shard K/N` runs into the output of the
     /// unsharded command (byte for byte).
     Merge(super::shard::MergeArgs),
+    /// The planner's workbench: a local web page to open, edit, run, compare
+    /// and save the scenarios of a folder.
+    Serve(ServeArgs),
+}
+
+/// `ccsim serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Folder of scenario files the page reads and writes (nothing outside it).
+    #[arg(long, default_value = "scenarios")]
+    pub scenarios: PathBuf,
+    /// Port (0: any free port, printed).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on; anything but loopback needs a token.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Token every request must carry (Authorization: Bearer, or once as ?token=).
+    #[arg(long, conflicts_with = "token_file")]
+    pub token: Option<String>,
+    /// File whose first line is the token (keeps it out of the process list).
+    #[arg(long)]
+    pub token_file: Option<PathBuf>,
 }
 
 /// Output formats.

@@ -131,7 +131,44 @@ pub fn run_with(cli: Cli, limits: &limits::Limits) -> Result<(), CliError> {
         Command::Sweep(a) => sweep::cmd_sweep(a, &shard::Source::Simulate),
         Command::Staff(a) => staff::cmd_staff(a),
         Command::Merge(a) => shard::cmd_merge(a),
+        Command::Serve(a) => cmd_serve(a),
     }
+}
+
+/// `ccsim serve`: binds, prints the address, serves until stopped.
+fn cmd_serve(a: args::ServeArgs) -> Result<(), CliError> {
+    let token = match &a.token_file {
+        Some(f) => Some(
+            std::fs::read_to_string(f)
+                .map_err(|e| CliError::input(format!("--token-file {}: {e}", f.display())))?
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        ),
+        None => a.token.clone(),
+    };
+    let cfg = crate::serve::Config {
+        dir: a.scenarios.clone(),
+        host: a.host,
+        port: a.port,
+        token,
+    };
+    let bound = crate::serve::bind(&cfg).map_err(|e| match e {
+        crate::serve::ServeError::Input(m) => CliError::input(m),
+        crate::serve::ServeError::Io(m) => CliError::internal(m),
+    })?;
+    let shown = if a.host.is_loopback() {
+        format!("http://127.0.0.1:{}/", bound.addr.port())
+    } else {
+        format!("http://{}/?token=TOKEN", bound.addr)
+    };
+    output::emit(&format!(
+        "ccsim serve: {shown} (scenarios in {}; Ctrl-C stops it)\n",
+        a.scenarios.display()
+    ))?;
+    bound.run().map_err(|e| CliError::internal(e.to_string()))
 }
 
 /// Loads a scenario, mapping its error to exit code 2.

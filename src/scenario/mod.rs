@@ -661,7 +661,39 @@ impl Scenario {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "scenario".into());
-        let mut chain = overlay::read_chain(path)?;
+        let chain = overlay::read_chain(path)?;
+        Self::load_chain(chain, sets, &stem)
+    }
+
+    /// Validates `text`, an overlay of the file `base` that is not (yet) a
+    /// file itself, as if it were saved as `label` beside `base` with
+    /// `extends` naming `base`: what `ccsim serve` checks each edit with,
+    /// before it is saved. Errors name `label` and the field path.
+    ///
+    /// # Errors
+    /// As [`Scenario::load`].
+    pub fn load_overlay_text(
+        base: &Path,
+        label: &str,
+        text: &str,
+    ) -> Result<Loaded, ScenarioError> {
+        let mut chain = overlay::read_chain(base)?;
+        let table = overlay::parse_table(text, label)?;
+        chain
+            .files
+            .push((label.to_string(), text.to_string(), table));
+        let stem = Path::new(label)
+            .file_stem()
+            .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+        Self::load_chain(chain, &[], &stem)
+    }
+
+    fn load_chain(
+        mut chain: overlay::Chain,
+        sets: &[String],
+        stem: &str,
+    ) -> Result<Loaded, ScenarioError> {
+        let stem = stem.to_string();
         if chain.files.len() == 1 && sets.is_empty() {
             let (file, text, _) = chain.files.pop().expect("one file");
             let raw = validate::parse(&text, &file)?;

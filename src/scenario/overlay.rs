@@ -426,7 +426,7 @@ fn read_text(path: &Path, file: &str) -> Result<String, ScenarioError> {
 }
 
 /// Parses a file's text as a TOML table; syntax errors with line and column.
-fn parse_table(text: &str, file: &str) -> Result<toml::Table, ScenarioError> {
+pub(crate) fn parse_table(text: &str, file: &str) -> Result<toml::Table, ScenarioError> {
     text.parse::<toml::Table>()
         .map_err(|e| super::validate::syntax_error(text, file, &e))
 }
