@@ -5,6 +5,11 @@
 //!   100 replications per simulation; target under 60 s on 2 cores.
 //! * `staffing/sweep_21x100_one_day`: a sweep of 21 levels (15..35 agents) x
 //!   100 replications of one day of scenarios/minimal.toml; target under 10 s.
+//! * `staffing_semester/staff_cup_2025h1` and `staff_cc_2025h1`: `ccsim staff`
+//!   on the shipped semesters (every interval, 95% confidence, their 100
+//!   replications); target under 60 s each on 2 cores. Ten samples of
+//!   about 45 s each: run them alone,
+//!   `cargo bench --bench staffing -- staffing_semester`.
 //!
 //! Throughput is counted in simulated calls (expected calls per replication
 //! times replications run).
@@ -58,5 +63,24 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+fn semester(c: &mut Criterion) {
+    let mut g = c.benchmark_group("staffing_semester");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(60));
+    for (name, file) in [
+        ("staff_cup_2025h1", "cup-2025h1-status-quo.toml"),
+        ("staff_cc_2025h1", "cc-2025h1-status-quo.toml"),
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(file);
+        let sc = Scenario::load(&path).expect("shipped scenarios are valid");
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(staff::run(&sc, &StaffOptions::default()).expect("staff")))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, semester);
 criterion_main!(benches);
