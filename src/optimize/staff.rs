@@ -700,9 +700,11 @@ pub struct StaffResult {
 
 /// Description of the method, copied into results.
 pub const METHOD: &str = "first guess: Erlang A per interval with the modified offered load (exponential \
-approximation of handling and patience); then simulation with common random numbers: add an agent where an \
-interval misses a target at the stated confidence, remove one where the interval still meets its targets \
-without it (probing every third interval at a time), until stable (Feldman, Mandelbaum, Massey & Whitt 2008)";
+approximation of handling and patience); then simulation with common random numbers, early rounds with a \
+fifth of the replications: raise an interval that misses a target at the stated confidence by what its \
+calibrated Erlang A model asks, remove an agent where the interval still meets its targets without it \
+(every interval probed at once), until stable; groups searched together, each judged on the call types it \
+serves first (Feldman, Mandelbaum, Massey & Whitt 2008)";
 
 /// What the search reports after each round (for progress on stderr).
 #[derive(Debug, Clone)]
