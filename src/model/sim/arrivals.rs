@@ -152,7 +152,7 @@ impl Replication<'_> {
     pub(super) fn on_attempt(&mut self, now: f64, j: Journey) {
         let c = self.c;
         let model = &c.call_types[j.ct()];
-        if !model.deferred && !c.services[model.service].is_open_in(self.clock(now).0, now) {
+        if !model.deferred && !c.services[model.service].is_open_in(self.interval_of(now), now) {
             self.on_closed(now, j);
             return;
         }

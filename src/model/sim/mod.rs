@@ -49,26 +49,66 @@ struct PackState {
     call_type: u16,
 }
 
-/// The interval and day of the instant handled last. Several steps of one
-/// event need them (is the service open, which interval counts the call,
-/// which day's handling factor applies), and each is a floating-point
-/// division on the critical path: they are computed once per instant, with
-/// the same expressions as before, so results do not change.
+/// The interval and the day of the instants being handled, kept with the
+/// range of instants known to fall in each. Several steps of one event need
+/// them (is the service open, which interval counts the call, which day's
+/// handling factor applies), and `(t / interval_s) as usize` is a
+/// floating-point division on the critical path: it is computed only when
+/// an instant leaves the range of the last result, so results are those of
+/// the division, bit for bit.
 #[derive(Debug, Clone, Copy)]
 struct Clock {
-    /// Bits of the instant (`u64::MAX`, a NaN, before the first).
-    t_bits: u64,
-    /// `(t / interval_s) as usize`, not clamped.
-    interval: usize,
-    /// `(t / DAY_S) as usize`, not clamped.
-    day: usize,
+    interval: Window,
+    day: Window,
+}
+
+/// `(t / width) as usize` for the instants of `[lo, hi)`. The range is the
+/// unit's span shrunk by a relative margin (1e-12, far above the rounding
+/// of the division and of the bounds), so that every instant in it divides
+/// to `index`; an instant in the margin is divided each time.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    lo: f64,
+    hi: f64,
+    index: usize,
+}
+
+impl Window {
+    /// No instant: the first look-up divides.
+    const EMPTY: Window = Window {
+        lo: f64::INFINITY,
+        hi: f64::NEG_INFINITY,
+        index: 0,
+    };
+
+    /// `(t / width) as usize`, not clamped.
+    #[inline(always)]
+    fn index(&mut self, t: f64, width: f64) -> usize {
+        if !(t >= self.lo && t < self.hi) {
+            self.recompute(t, width);
+        }
+        debug_assert_eq!(self.index, (t / width) as usize, "window of {t}");
+        self.index
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn recompute(&mut self, t: f64, width: f64) {
+        let index = (t / width) as usize;
+        let (a, b) = (index as f64 * width, (index + 1) as f64 * width);
+        let margin = b * 1e-12;
+        *self = Window {
+            lo: a + margin,
+            hi: b - margin,
+            index,
+        };
+    }
 }
 
 impl Clock {
     const NONE: Clock = Clock {
-        t_bits: u64::MAX,
-        interval: 0,
-        day: 0,
+        interval: Window::EMPTY,
+        day: Window::EMPTY,
     };
 }
 
@@ -205,19 +245,18 @@ impl<'c> Replication<'c> {
         self.tallies.unfinished = f64::from(self.waiting.total);
     }
 
-    /// The interval and day indices of instant `t`, `(t / interval_s) as
-    /// usize` and `(t / DAY_S) as usize`, not clamped; computed once per
-    /// instant (see [`Clock`]).
+    /// The interval of instant `t`, `(t / interval_s) as usize`, not
+    /// clamped (see [`Clock`]).
     #[inline]
-    fn clock(&mut self, t: f64) -> (usize, usize) {
-        if t.to_bits() != self.clock.t_bits {
-            self.clock = Clock {
-                t_bits: t.to_bits(),
-                interval: (t / self.c.interval_s) as usize,
-                day: (t / DAY_S) as usize,
-            };
-        }
-        (self.clock.interval, self.clock.day)
+    fn interval_of(&mut self, t: f64) -> usize {
+        self.clock.interval.index(t, self.c.interval_s)
+    }
+
+    /// The day of instant `t`, `(t / DAY_S) as usize`, not clamped (see
+    /// [`Clock`]).
+    #[inline]
+    fn day_of(&mut self, t: f64) -> usize {
+        self.clock.day.index(t, DAY_S)
     }
 
     /// The interval of instant `t` (`NO_CELL` in the warm-up).
@@ -226,7 +265,7 @@ impl<'c> Replication<'c> {
         if t < self.c.warmup_s {
             return NO_CELL;
         }
-        let k = self.clock(t).0;
+        let k = self.interval_of(t);
         k.min(self.c.n_intervals().saturating_sub(1)) as u32
     }
 

@@ -31,7 +31,7 @@ impl Replication<'_> {
     /// the group's learning factor for this skill.
     #[inline]
     fn handling_time(&mut self, now: f64, g: usize, ct: usize, work: f64) -> f64 {
-        let day = self.clock(now).1;
+        let day = self.day_of(now);
         let model = &self.c.call_types[ct];
         let day = day.min(model.handling_factor.len() - 1);
         let group = &self.c.groups[g];
