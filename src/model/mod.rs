@@ -569,12 +569,6 @@ impl Center {
         }
     }
 
-    /// Lines for waiting calls of call type `ct`'s service (`u32::MAX`: no limit).
-    #[inline]
-    pub fn line_limit(&self, ct: usize) -> u32 {
-        self.services[self.call_types[ct].service].max_waiting
-    }
-
     /// Intervals over the horizon.
     pub fn n_intervals(&self) -> usize {
         self.days * self.intervals_per_day

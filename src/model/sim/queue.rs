@@ -41,6 +41,9 @@ pub(super) struct Waiting {
     line_of: Vec<u16>,
     /// Voice calls waiting, per service.
     lines: Vec<u32>,
+    /// Waiting lines of each call type's service (`u32::MAX`: no limit, or
+    /// deferred items).
+    line_limit: Vec<u32>,
 }
 
 impl Waiting {
@@ -59,6 +62,17 @@ impl Waiting {
                 })
                 .collect(),
             lines: vec![0; c.services.len()],
+            line_limit: c
+                .call_types
+                .iter()
+                .map(|m| {
+                    if m.deferred {
+                        u32::MAX
+                    } else {
+                        c.services[m.service].max_waiting
+                    }
+                })
+                .collect(),
             slots: Vec::with_capacity(1024),
             free: Vec::with_capacity(1024),
             queues: (0..n_call_types)
@@ -109,14 +123,11 @@ impl Waiting {
         }
     }
 
-    /// Whether every waiting line of `ct`'s service is taken (`max` lines).
+    /// Whether every waiting line of `ct`'s service is taken.
     #[inline]
-    pub fn lines_full(&self, ct: usize, max: u32) -> bool {
-        if max == u32::MAX {
-            return false;
-        }
-        let s = self.line_of[ct];
-        s != NO_LINE && self.lines[usize::from(s)] >= max
+    pub fn lines_full(&self, ct: usize) -> bool {
+        let max = self.line_limit[ct];
+        max != u32::MAX && self.lines[usize::from(self.line_of[ct])] >= max
     }
 
     fn free_slot(&mut self, slot: u32) {
@@ -230,22 +241,25 @@ impl Replication<'_> {
         };
         call.journey.first_cell = first_cell;
         call.journey.stage = Stage::Queue;
-        if j.attempt == 0
-            && let Some(c) = self.call_cell(ct, first_cell)
-        {
-            c.callers += 1.0;
-        }
         let agent = self.select_agent(ct);
-        if agent.is_none() && self.waiting.lines_full(ct, self.c.line_limit(ct)) {
-            // Every line is taken: the caller hears a busy signal.
-            if let Some(c) = self.call_cell(ct, cell) {
-                c.blocked += 1.0;
+        // Every line taken: the caller hears a busy signal.
+        let busy_signal = agent.is_none() && self.waiting.lines_full(ct);
+        // A first attempt is counted in the interval it reaches the queue in
+        // (its `first_cell` is `cell`): one look-up for both counts.
+        let first = j.attempt == 0;
+        if let Some(c) = self.call_cell(ct, cell) {
+            if first {
+                c.callers += 1.0;
             }
+            if busy_signal {
+                c.blocked += 1.0;
+            } else {
+                c.offered += 1.0;
+            }
+        }
+        if busy_signal {
             self.redial_or_lose(now, call.journey);
             return;
-        }
-        if let Some(c) = self.call_cell(ct, cell) {
-            c.offered += 1.0;
         }
         if let Some(g) = agent {
             self.start_service(now, g, &call);

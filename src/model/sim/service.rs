@@ -68,8 +68,14 @@ impl Replication<'_> {
             if resolved {
                 cc.resolved += 1.0;
             }
+            // A first attempt's caller is counted in the same interval.
+            if call.journey.first_cell == call.cell {
+                cc.callers_answered += 1.0;
+            }
         }
-        if let Some(cc) = self.call_cell(ct, call.journey.first_cell) {
+        if call.journey.first_cell != call.cell
+            && let Some(cc) = self.call_cell(ct, call.journey.first_cell)
+        {
             cc.callers_answered += 1.0;
         }
         if model.target_working_s.is_finite() {
