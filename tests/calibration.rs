@@ -551,6 +551,8 @@ fn new_flags_and_fields_refuse_bad_values() {
         err.contains("--intervals-out") && err.contains("a-folder"),
         "{err}"
     );
+    // Refused before anything was written: no call log is left behind.
+    assert!(!dir.join("c2.csv").exists());
     // A negative credit in a scenario.
     let neg = write(
         &dir,

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::{CliError, load};
 use crate::fit::synth::{call_log_of, interval_report_of, staffing_csv, traced_calls};
-use crate::io::write_atomic;
+use crate::io::{check_target, write_atomic};
 
 /// `ccsim gen-log`.
 #[derive(Debug, Args)]
@@ -39,6 +39,18 @@ pub struct GenLogArgs {
 /// [`CliError`] with exit code 2 for a bad scenario or an unwritable file.
 pub fn cmd_gen_log(a: GenLogArgs) -> Result<(), CliError> {
     let sc = load(&a.scenario)?;
+    // Every target is checked before anything is simulated or written, so
+    // that a bad --intervals-out or --staffing-out leaves no call log behind.
+    let targets = [
+        ("--out", Some(&a.out)),
+        ("--intervals-out", a.intervals_out.as_ref()),
+        ("--staffing-out", a.staffing_out.as_ref()),
+    ];
+    for (flag, path) in targets {
+        if let Some(p) = path {
+            check_target(p).map_err(|e| CliError::input(format!("{flag}: {e}")))?;
+        }
+    }
     let seed = a.seed.unwrap_or(sc.run.seed);
     let calls = traced_calls(&sc, seed, a.replication);
     let log = call_log_of(&sc, &calls);
