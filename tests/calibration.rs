@@ -11,7 +11,7 @@ use ccsim::fit::{self, FitOptions, FitResult};
 use ccsim::scenario::Scenario;
 use ccsim::stats::Kpi;
 
-use crate::common::{bin, scenario};
+use crate::common::{bin, fails_with, scenario};
 
 fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("ccsim-cal-{}-{name}", std::process::id()));
@@ -485,15 +485,7 @@ fn new_flags_and_fields_refuse_bad_values() {
         (vec![c, "--backtest-dir", "x"], "--backtest-dir"),
     ];
     for (args, needle) in cases {
-        let out = bin()
-            .arg("fit")
-            .args(&args)
-            .args(["--out", f])
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.contains(needle), "{args:?}: {err}");
+        fails_with(bin().arg("fit").args(&args).args(["--out", f]), &[needle]);
     }
     // A bad value in an interval report names the file, line, column and value.
     let text = std::fs::read_to_string(&report).unwrap();
@@ -502,25 +494,16 @@ fn new_flags_and_fields_refuse_bad_values() {
     cells[2] = "12x".into();
     lines[3] = cells.join(",");
     let bad = write(&dir, "bad.csv", &(lines.join("\n") + "\n"));
-    let out = bin()
-        .args(["fit", "--intervals", bad.to_str().unwrap(), "--out", f])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("bad.csv:4: column `offered` (3): `12x`"),
-        "{err}"
+    fails_with(
+        bin().args(["fit", "--intervals", bad.to_str().unwrap(), "--out", f]),
+        &["bad.csv:4: column `offered` (3): `12x`"],
     );
     // A missing report, a report without a required column, and an
     // interval report that cannot be written.
-    let out = bin()
-        .args(["fit", "--intervals", "no-such-report.csv", "--out", f])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("no-such-report.csv"), "{err}");
+    fails_with(
+        bin().args(["fit", "--intervals", "no-such-report.csv", "--out", f]),
+        &["no-such-report.csv"],
+    );
     let no_offered: String = text
         .lines()
         .map(|l| {
@@ -529,27 +512,19 @@ fn new_flags_and_fields_refuse_bad_values() {
         })
         .collect();
     let bad = write(&dir, "no-offered.csv", &no_offered);
-    let out = bin()
-        .args(["fit", "--intervals", bad.to_str().unwrap(), "--out", f])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("no `offered` column"), "{err}");
+    fails_with(
+        bin().args(["fit", "--intervals", bad.to_str().unwrap(), "--out", f]),
+        &["no `offered` column"],
+    );
     let folder = dir.join("a-folder");
     std::fs::create_dir_all(&folder).unwrap();
-    let out = bin()
-        .args(["gen-log", sc.to_str().unwrap(), "--out"])
-        .arg(dir.join("c2.csv"))
-        .arg("--intervals-out")
-        .arg(&folder)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("--intervals-out") && err.contains("a-folder"),
-        "{err}"
+    fails_with(
+        bin()
+            .args(["gen-log", sc.to_str().unwrap(), "--out"])
+            .arg(dir.join("c2.csv"))
+            .arg("--intervals-out")
+            .arg(&folder),
+        &["--intervals-out", "a-folder"],
     );
     // Refused before anything was written: no call log is left behind.
     assert!(!dir.join("c2.csv").exists());
@@ -559,23 +534,14 @@ fn new_flags_and_fields_refuse_bad_values() {
         "neg.toml",
         &truth().replace("patience = {", "priority_credit_s = -5\npatience = {"),
     );
-    let out = bin().arg("check").arg(&neg).output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("priority_credit_s") && err.contains("-5"),
-        "{err}"
-    );
+    fails_with(bin().arg("check").arg(&neg), &["priority_credit_s", "-5"]);
     // A credit without longest-waiting selection.
     let prio = write(
         &dir,
         "prio.toml",
         &truth().replace("patience = {", "priority_credit_s = 90\npatience = {"),
     );
-    let out = bin().arg("check").arg(&prio).output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("longest_waiting"), "{err}");
+    fails_with(bin().arg("check").arg(&prio), &["longest_waiting"]);
     // The command-line round trip with the back-test folder.
     let bt = dir.join("bt");
     let out = bin()

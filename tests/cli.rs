@@ -1,6 +1,6 @@
 //! The command line: contracts of DESIGN.md, exit codes and error texts.
 
-use crate::common::{bin, root};
+use crate::common::{bin, fails_with, root};
 
 #[test]
 fn json_follows_the_contract() {
@@ -108,22 +108,19 @@ fn bad_input_exits_2_with_a_precise_message() {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
         for cmd in ["check", "run"] {
-            let out = bin().arg(cmd).arg(&path).output().unwrap();
-            assert_eq!(out.status.code(), Some(2), "{name} {cmd}");
-            let err = String::from_utf8_lossy(&out.stderr);
-            assert!(err.contains(name) && err.contains(want), "{name}: {err}");
-            assert!(!err.contains("panicked"), "{err}");
+            fails_with(bin().arg(cmd).arg(&path), &[name, want]);
         }
     }
-    let out = bin().args(["run", "no/such/file.toml"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/file.toml"));
-    let out = bin()
-        .args(["run", "scenarios/minimal.toml", "--threads", "zero"])
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    fails_with(
+        bin().args(["run", "no/such/file.toml"]),
+        &["no/such/file.toml"],
+    );
+    fails_with(
+        bin()
+            .args(["run", "scenarios/minimal.toml", "--threads", "zero"])
+            .current_dir(root()),
+        &["--threads"],
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -84,6 +84,21 @@ pub fn bin() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
 }
 
+/// Runs `cmd` and checks that it refused its input the way ccsim refuses
+/// bad input: exit code 2, no panic, and a message on standard error that
+/// names each of `needles` (the file, the field or flag, the value).
+/// Returns standard error.
+pub fn fails_with(cmd: &mut std::process::Command, needles: &[&str]) -> String {
+    let out = cmd.output().expect("the ccsim binary runs");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{cmd:?}: {err}");
+    assert!(!err.contains("panicked"), "{cmd:?}: {err}");
+    for n in needles {
+        assert!(err.contains(n), "{cmd:?}: {n:?} missing from: {err}");
+    }
+    err
+}
+
 /// Root of the repository.
 pub fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))

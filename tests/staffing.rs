@@ -7,7 +7,7 @@ use ccsim::optimize::staff::{self, Judge, StaffOptions};
 use ccsim::optimize::sweep::{self, Levels, SweepOptions};
 use ccsim::stats::Kpi;
 
-use crate::common::{bin, root, scenario};
+use crate::common::{bin, fails_with, root, scenario};
 
 /// One queue with a constant rate, open around the clock, one day in one interval.
 fn constant_queue() -> String {
@@ -593,10 +593,7 @@ fn cli_staffing_errors_name_the_flag_and_value() {
         ),
     ];
     for (args, needle) in cases {
-        let o = bin().args(args).current_dir(root()).output().unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains(needle), "{args:?}: {err}");
+        fails_with(bin().args(args).current_dir(root()), &[needle]);
     }
 }
 
@@ -1087,11 +1084,7 @@ fn cli_staff_and_sweep_refuse_a_bad_window_day_or_group() {
         ),
     ];
     for (args, needle) in cases {
-        let o = bin().args(&args).output().unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.contains(needle), "{args:?}: {err}");
-        assert!(!err.contains("panicked"), "{err}");
+        fails_with(bin().args(&args), &[needle]);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
