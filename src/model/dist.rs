@@ -5,6 +5,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1, Gamma, LogNormal, Weibull};
 
 use crate::engine::Rng;
+use crate::model::sim::Exp1Draws;
 use crate::scenario::DurationDist;
 
 /// A ready-to-sample duration distribution (seconds).
@@ -46,6 +47,18 @@ impl Sampler {
                 let scale = mean / statrs::function::gamma::gamma(1.0 + 1.0 / shape);
                 Weibull::new(scale, shape).map_or(Sampler::Constant(mean), Sampler::Weibull)
             }
+        }
+    }
+
+    /// Draws one duration from a stream read through blocks of
+    /// exponentials (see [`crate::model::sim::Exp1Draws`]): the same value
+    /// as [`Sampler::sample`] on the stream's generator.
+    #[inline]
+    pub fn sample_from(&self, draws: &mut Exp1Draws) -> f64 {
+        match self {
+            Sampler::Exponential(mean) => mean * draws.exp1(),
+            Sampler::Constant(v) => *v,
+            _ => self.sample(draws.raw()),
         }
     }
 

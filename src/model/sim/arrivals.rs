@@ -2,12 +2,11 @@
 //! and goes through the IVR. Also the release of outbound packs.
 
 use rand::RngExt;
-use rand_distr::Exp1;
 
 use super::journey::{Event, Journey, NO_PACK, Stage};
+use super::streams::Exp1Draws;
 use super::{PackState, Replication};
 use crate::calendar::DAY_S;
-use crate::engine::Rng;
 use crate::model::CallTypeModel;
 
 /// Where a call type's arrival process stands.
@@ -71,7 +70,7 @@ impl Arrivals {
 
     /// Draws call type `ct`'s next arrival after the current one.
     #[inline]
-    pub fn advance(&mut self, ct: usize, model: &CallTypeModel, rng: &mut Rng) {
+    pub fn advance(&mut self, ct: usize, model: &CallTypeModel, rng: &mut Exp1Draws) {
         self.next[ct] = next_arrival(model, &mut self.state[ct], rng, &self.day_factor[ct])
             .unwrap_or(f64::INFINITY);
     }
@@ -85,15 +84,14 @@ impl Arrivals {
 fn next_arrival(
     model: &CallTypeModel,
     st: &mut ArrivalState,
-    rng: &mut Rng,
+    rng: &mut Exp1Draws,
     day_factor: &[f64],
 ) -> Option<f64> {
-    let gap = |rng: &mut Rng, rate: f64| {
+    let gap = |rng: &mut Exp1Draws, rate: f64| {
         if model.deterministic {
             1.0 / rate
         } else {
-            let e: f64 = rng.sample(Exp1);
-            e / rate
+            rng.exp1() / rate
         }
     };
     // Fast path: the next arrival falls in the current segment.
