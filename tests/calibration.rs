@@ -112,16 +112,24 @@ fn calibrate_and_backtest(mut res: FitResult) -> (Scenario, f64, f64, String) {
     )
 }
 
+/// Fits the call log and staffing table of `original`'s replication 0 with
+/// seed 3, written in a temporary folder named after `name`; returns the fit
+/// and the number of calls logged.
+fn fit_own_log(original: &Scenario, name: &str) -> (FitResult, usize) {
+    let dir = tmp(name);
+    let (calls, staffing) = (dir.join("calls.csv"), dir.join("staffing.csv"));
+    let trace = traced_calls(original, 3, 0);
+    std::fs::write(&calls, call_log_of(original, &trace)).unwrap();
+    std::fs::write(&staffing, staffing_csv(original)).unwrap();
+    let res = fit::fit(&calls, Some(&staffing), &FitOptions::default()).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (res, trace.len())
+}
+
 #[test]
 fn round_trip_call_log_with_redials_and_unknown_availability() {
     let original = scenario(&truth());
-    let dir = tmp("log");
-    let (calls, staffing) = (dir.join("calls.csv"), dir.join("staffing.csv"));
-    let trace = traced_calls(&original, 3, 0);
-    std::fs::write(&calls, call_log_of(&original, &trace)).unwrap();
-    std::fs::write(&staffing, staffing_csv(&original)).unwrap();
-    let res = fit::fit(&calls, Some(&staffing), &FitOptions::default()).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
+    let (res, logged) = fit_own_log(&original, "log");
     let (fitted, shrinkage, coverage, report) = calibrate_and_backtest(res);
     // First attempts within 3% (redials are left to the redial field).
     let (v0, v1) = (first_attempts(&original), first_attempts(&fitted));
@@ -153,7 +161,7 @@ fn round_trip_call_log_with_redials_and_unknown_availability() {
         .get(Kpi::Offered)
         .unwrap()
         .mean;
-    let logged = trace.len() as f64;
+    let logged = logged as f64;
     assert!(
         (offered / logged - 1.0).abs() < 0.03,
         "attempts {offered} vs {logged}"
@@ -197,16 +205,7 @@ fn a_misfit_is_judged_as_one() {
     // Without calibration the logged agents are all taken as available: the
     // simulated service level is far too high and the band's coverage shows it.
     let original = scenario(&truth());
-    let dir = tmp("misfit");
-    let (calls, staffing) = (dir.join("calls.csv"), dir.join("staffing.csv"));
-    std::fs::write(
-        &calls,
-        call_log_of(&original, &traced_calls(&original, 3, 0)),
-    )
-    .unwrap();
-    std::fs::write(&staffing, staffing_csv(&original)).unwrap();
-    let res = fit::fit(&calls, Some(&staffing), &FitOptions::default()).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
+    let (res, _) = fit_own_log(&original, "misfit");
     let sc = Scenario::from_toml(&res.scenario_toml("f"), "f.toml", "f").unwrap();
     let ro = RunOptions {
         replications: Some(20),
@@ -680,13 +679,7 @@ fn check_priority_fit(fitted: &Scenario, res: &FitResult, coverage: &[f64], repo
 #[test]
 fn round_trip_call_log_with_priority_credit_chooses_the_routing() {
     let original = scenario(PRIORITY_TRUTH);
-    let dir = tmp("prio-log");
-    let (calls, staffing) = (dir.join("calls.csv"), dir.join("staffing.csv"));
-    let trace = traced_calls(&original, 3, 0);
-    std::fs::write(&calls, call_log_of(&original, &trace)).unwrap();
-    std::fs::write(&staffing, staffing_csv(&original)).unwrap();
-    let res = fit::fit(&calls, Some(&staffing), &FitOptions::default()).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
+    let (res, _) = fit_own_log(&original, "prio-log");
     let (fitted, res, coverage, report) = calibrate_choose_backtest(res);
     check_priority_fit(&fitted, &res, &coverage, &report);
     for name in ["retail", "priority"] {
