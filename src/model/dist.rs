@@ -1,11 +1,9 @@
 //! Samplers for durations, built once from validated parameters so that
 //! sampling cannot fail and costs one `match`.
 
-use rand::RngExt;
 use rand_distr::{Distribution, Exp1, Gamma, LogNormal, Weibull};
 
 use crate::engine::Rng;
-use crate::model::sim::Exp1Draws;
 use crate::scenario::DurationDist;
 
 /// A ready-to-sample duration distribution (seconds).
@@ -50,24 +48,12 @@ impl Sampler {
         }
     }
 
-    /// Draws one duration from a stream read through blocks of
-    /// exponentials (see [`crate::model::sim::Exp1Draws`]): the same value
-    /// as [`Sampler::sample`] on the stream's generator.
-    #[inline]
-    pub fn sample_from(&self, draws: &mut Exp1Draws) -> f64 {
-        match self {
-            Sampler::Exponential(mean) => mean * draws.exp1(),
-            Sampler::Constant(v) => *v,
-            _ => self.sample(draws.raw()),
-        }
-    }
-
     /// Draws one duration.
     #[inline]
     pub fn sample(&self, rng: &mut Rng) -> f64 {
         match self {
             Sampler::Exponential(mean) => {
-                let e: f64 = rng.sample(Exp1);
+                let e: f64 = Exp1.sample(rng);
                 mean * e
             }
             Sampler::LogNormal(d) => d.sample(rng),

@@ -4,7 +4,7 @@
 use rand::RngExt;
 
 use super::journey::{Event, Journey, NO_PACK, Stage};
-use super::streams::Exp1Draws;
+use super::streams::{Draws, EXP1};
 use super::{PackState, Replication};
 use crate::calendar::DAY_S;
 use crate::model::CallTypeModel;
@@ -70,7 +70,7 @@ impl Arrivals {
 
     /// Draws call type `ct`'s next arrival after the current one.
     #[inline]
-    pub fn advance(&mut self, ct: usize, model: &CallTypeModel, rng: &mut Exp1Draws) {
+    pub fn advance(&mut self, ct: usize, model: &CallTypeModel, rng: &mut Draws) {
         self.next[ct] = next_arrival(model, &mut self.state[ct], rng, &self.day_factor[ct])
             .unwrap_or(f64::INFINITY);
     }
@@ -84,14 +84,14 @@ impl Arrivals {
 fn next_arrival(
     model: &CallTypeModel,
     st: &mut ArrivalState,
-    rng: &mut Exp1Draws,
+    rng: &mut Draws,
     day_factor: &[f64],
 ) -> Option<f64> {
-    let gap = |rng: &mut Exp1Draws, rate: f64| {
+    let gap = |rng: &mut Draws, rate: f64| {
         if model.deterministic {
             1.0 / rate
         } else {
-            rng.exp1() / rate
+            rng.next(&EXP1) / rate
         }
     };
     // Fast path: the next arrival falls in the current segment.

@@ -37,7 +37,7 @@ pub use journey::{Event, Journey, NO_CELL, Stage};
 use outages::Outages;
 use queue::Waiting;
 use streams::CallStreams;
-pub use streams::Exp1Draws;
+pub use streams::Draws;
 pub use trace::{CallRecord, Outcome};
 
 /// Progress of a released pack.

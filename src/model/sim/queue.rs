@@ -212,13 +212,13 @@ impl Replication<'_> {
         // from its own stream: the k-th caller to reach this queue draws the
         // same values in every scenario run with this seed.
         let rng = &mut self.rng[ct];
-        let work = model.handling.sample_from(&mut rng.handling);
+        let work = rng.handling.next(&model.handling);
         let wrap = model
             .wrap_up
             .as_ref()
             .map_or(0.0, |w| w.sample(&mut rng.wrap_up));
         let patience = match &model.patience {
-            Some(p) => p.sample_from(&mut rng.patience),
+            Some(p) => rng.patience.next(p),
             None => f64::INFINITY,
         };
         let resolved = model.first_contact_resolution >= 1.0 || {

@@ -1,45 +1,46 @@
 //! The random streams of a call type: one per purpose.
 
-use rand::RngExt;
-use rand_distr::Exp1;
+use rand_distr::{Distribution, Exp1};
 
 use crate::engine::{Rng, Stream, stream};
 
-/// Standard exponential draws made ahead in blocks.
+use crate::model::Sampler;
+
+/// Values drawn ahead per block.
 const BLOCK: usize = 32;
 
-/// A stream read through a block of standard exponential draws made ahead:
-/// the values and their order are those of drawing one at a time, and the
-/// event loop reads a number where it would run the ziggurat sampler. A
-/// stream serves one distribution for a whole replication (the call type's
-/// handling, its patience, its arrival gaps), so it is read either as
-/// exponentials or, for another distribution, through [`Exp1Draws::raw`],
-/// never both (debug builds check it).
+/// The standard exponential, as a sampler: the arrival gaps of a call type
+/// are standard exponential draws divided by the rate of their segment.
+pub const EXP1: Sampler = Sampler::Exponential(1.0);
+
+/// A stream that serves one distribution for a whole replication (a call
+/// type's handling times, its patience, its arrival gaps), its values drawn
+/// ahead in blocks: the values and their order are those of drawing one at
+/// a time, and the event loop reads a number where it would run the
+/// sampler (its `match` and, for the exponential, the ziggurat).
 #[derive(Debug, Clone)]
-pub struct Exp1Draws {
+pub struct Draws {
     rng: Rng,
     block: [f64; BLOCK],
     next: usize,
-    /// Whether exponentials were read (checks that `raw` is not mixed in).
-    read: bool,
 }
 
-impl Exp1Draws {
-    /// Reads `rng`, no draw made yet.
+impl Draws {
+    /// Reads `rng`, no value drawn yet.
     pub fn new(rng: Rng) -> Self {
-        Exp1Draws {
+        Draws {
             rng,
             block: [0.0; BLOCK],
             next: BLOCK,
-            read: false,
         }
     }
 
-    /// The next standard exponential draw of the stream.
+    /// The next value of the stream, drawn from `sampler`, which must be
+    /// the same at every call for a replication.
     #[inline]
-    pub fn exp1(&mut self) -> f64 {
+    pub fn next(&mut self, sampler: &Sampler) -> f64 {
         if self.next == BLOCK {
-            self.refill();
+            self.refill(sampler);
         }
         let e = self.block[self.next];
         self.next += 1;
@@ -48,19 +49,30 @@ impl Exp1Draws {
 
     #[cold]
     #[inline(never)]
-    fn refill(&mut self) {
-        for e in &mut self.block {
-            *e = self.rng.sample(Exp1);
+    fn refill(&mut self, sampler: &Sampler) {
+        // The generator is worked on as a local copy, so that its state
+        // stays in registers across the block; the exponential calls
+        // `Distribution::sample`, which inlines the ziggurat (a call per
+        // draw cost a third of the draw, counted with callgrind). Values
+        // are those of `Sampler::sample`, bit for bit.
+        let mut rng = self.rng.clone();
+        let mut block = [0.0; BLOCK];
+        match *sampler {
+            Sampler::Exponential(mean) => {
+                for e in &mut block {
+                    let x: f64 = Exp1.sample(&mut rng);
+                    *e = mean * x;
+                }
+            }
+            _ => {
+                for e in &mut block {
+                    *e = sampler.sample(&mut rng);
+                }
+            }
         }
+        self.block = block;
+        self.rng = rng;
         self.next = 0;
-        self.read = true;
-    }
-
-    /// The generator itself, for a distribution other than the exponential.
-    #[inline]
-    pub fn raw(&mut self) -> &mut Rng {
-        debug_assert!(!self.read, "a stream read both as exponentials and raw");
-        &mut self.rng
     }
 }
 
@@ -69,9 +81,9 @@ impl Exp1Draws {
 /// shifts another's draws.
 #[derive(Debug, Clone)]
 pub(super) struct CallStreams {
-    pub arrivals: Exp1Draws,
-    pub handling: Exp1Draws,
-    pub patience: Exp1Draws,
+    pub arrivals: Draws,
+    pub handling: Draws,
+    pub patience: Draws,
     pub wrap_up: Rng,
     pub resolution: Rng,
     pub ivr: Rng,
@@ -88,9 +100,9 @@ impl CallStreams {
     pub fn new(seed: u64, replication: u32, key: u64) -> Self {
         let s = |purpose| stream(seed, replication, key, purpose);
         CallStreams {
-            arrivals: Exp1Draws::new(s(Stream::Arrivals)),
-            handling: Exp1Draws::new(s(Stream::Handling)),
-            patience: Exp1Draws::new(s(Stream::Patience)),
+            arrivals: Draws::new(s(Stream::Arrivals)),
+            handling: Draws::new(s(Stream::Handling)),
+            patience: Draws::new(s(Stream::Patience)),
             wrap_up: s(Stream::WrapUp),
             resolution: s(Stream::Resolution),
             ivr: s(Stream::IvrSelfService),
