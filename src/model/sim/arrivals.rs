@@ -21,10 +21,35 @@ struct ArrivalState {
     rate: f64,
 }
 
+/// Arrival instants per block drawn ahead.
+const AHEAD: usize = 32;
+
+/// A call type's next arrival instants, drawn ahead.
+#[derive(Debug, Clone, Copy)]
+struct Ahead {
+    times: [f64; AHEAD],
+    /// Next instant to hand out.
+    pos: usize,
+    /// Instants drawn.
+    len: usize,
+}
+
+impl Ahead {
+    const EMPTY: Ahead = Ahead {
+        times: [f64::INFINITY; AHEAD],
+        pos: 0,
+        len: 0,
+    };
+}
+
 /// The arrival processes of a replication: one pending arrival per call
-/// type, kept out of the event heap.
+/// type, kept out of the event heap. A call type's arrivals depend on
+/// nothing the replication does, so they are drawn ahead, a block at a
+/// time: the same instants, from the same draws in the same order, with
+/// the segment and day logic out of the event loop.
 pub(super) struct Arrivals {
     state: Vec<ArrivalState>,
+    ahead: Vec<Ahead>,
     /// Next arrival instant of each call type (infinite when none is left).
     next: Vec<f64>,
     /// Day factor of each call type and day.
@@ -36,6 +61,7 @@ impl Arrivals {
     pub fn new(n_call_types: usize, days: usize) -> Self {
         Arrivals {
             state: vec![ArrivalState::default(); n_call_types],
+            ahead: vec![Ahead::EMPTY; n_call_types],
             next: vec![f64::INFINITY; n_call_types],
             day_factor: vec![vec![1.0; days]; n_call_types],
             next_caller: 0,
@@ -44,6 +70,7 @@ impl Arrivals {
 
     pub fn reset(&mut self) {
         self.state.fill(ArrivalState::default());
+        self.ahead.fill(Ahead::EMPTY);
         self.next.fill(f64::INFINITY);
         self.next_caller = 0;
     }
@@ -68,11 +95,43 @@ impl Arrivals {
         best
     }
 
-    /// Draws call type `ct`'s next arrival after the current one.
+    /// Moves call type `ct` to its next arrival.
     #[inline]
     pub fn advance(&mut self, ct: usize, model: &CallTypeModel, rng: &mut Draws) {
-        self.next[ct] = next_arrival(model, &mut self.state[ct], rng, &self.day_factor[ct])
-            .unwrap_or(f64::INFINITY);
+        let a = &mut self.ahead[ct];
+        if a.pos == a.len {
+            draw_ahead(a, model, &mut self.state[ct], rng, &self.day_factor[ct]);
+        }
+        self.next[ct] = a.times[a.pos];
+        a.pos += 1;
+    }
+}
+
+/// Draws the next block of a call type's arrival instants; after the
+/// horizon, the block holds one infinite instant.
+#[cold]
+#[inline(never)]
+fn draw_ahead(
+    a: &mut Ahead,
+    model: &CallTypeModel,
+    st: &mut ArrivalState,
+    rng: &mut Draws,
+    day_factor: &[f64],
+) {
+    a.pos = 0;
+    a.len = 0;
+    while a.len < AHEAD {
+        match next_arrival(model, st, rng, day_factor) {
+            Some(t) => {
+                a.times[a.len] = t;
+                a.len += 1;
+            }
+            None => {
+                a.times[a.len] = f64::INFINITY;
+                a.len += 1;
+                break;
+            }
+        }
     }
 }
 
