@@ -114,6 +114,9 @@ impl Replication<'_> {
 
     /// Gives an agent of group `g` the next waiting call, if any. Returns
     /// whether a call was taken.
+    // Inlined into the end of a service, its caller on every call that
+    // waited (measured with `on_attempt`'s: about 1% more).
+    #[inline(always)]
     pub(super) fn dispatch(&mut self, now: f64, g: usize) -> bool {
         let Some(slot) = self
             .next_call_type(g)
