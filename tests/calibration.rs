@@ -11,12 +11,10 @@ use ccsim::fit::{self, FitOptions, FitResult};
 use ccsim::scenario::Scenario;
 use ccsim::stats::Kpi;
 
-use crate::common::{bin, fails_with, scenario};
+use crate::common::{Scratch, bin, fails_with, scenario, scratch};
 
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ccsim-cal-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmp(name: &str) -> Scratch {
+    scratch(&format!("cal-{name}"))
 }
 
 /// Two weeks of a busy single queue open 08:00-20:00: lognormal handling
@@ -122,7 +120,6 @@ fn fit_own_log(original: &Scenario, name: &str) -> (FitResult, usize) {
     std::fs::write(&calls, call_log_of(original, &trace)).unwrap();
     std::fs::write(&staffing, staffing_csv(original)).unwrap();
     let res = fit::fit(&calls, Some(&staffing), &FitOptions::default()).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
     (res, trace.len())
 }
 
@@ -176,7 +173,6 @@ fn round_trip_interval_report_with_unknown_availability() {
     let trace = traced_calls(&original, 3, 0);
     std::fs::write(&report, interval_report_of(&original, &trace)).unwrap();
     let res = fit::intervals::fit_intervals(&report, &FitOptions::default()).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(
         res.options.threshold_s, 20.0,
         "threshold from the column name"
@@ -267,7 +263,6 @@ fn line_numbers_are_right_with_crlf_and_mixed_line_ends() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("st.csv:3: column `interval_start`"), "{e}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -301,7 +296,6 @@ fn clock_tolerance_counts_early_answers_as_no_wait() {
     assert!((t.asa_s().unwrap() - 10.0).abs() < 1e-9);
     assert!((res.call_types[0].handling.mean() - (182.0 + 150.0) / 2.0).abs() < 1e-9);
     assert!(res.rows.lines("calls.csv")[0].contains("1 row(s)"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -361,7 +355,6 @@ fn opening_hours_given_or_trimmed_to_the_share_of_calls() {
     ] {
         assert!(fit::parse_open(bad, 1800).is_err(), "{bad}");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A queue overloaded by two call types served by one agent: A has a head
@@ -570,7 +563,6 @@ fn new_flags_and_fields_refuse_bad_values() {
         "{stdout}"
     );
     assert!(bt.join("backtest.csv").is_file() && bt.join("backtest-1-c.png").is_file());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The bank's case with priority customers (`scenarios/fit-bank-priority.toml`):
@@ -731,7 +723,6 @@ fn round_trip_interval_report_with_priority_credit_chooses_the_routing() {
     let trace = traced_calls(&original, 3, 0);
     std::fs::write(&report, interval_report_of(&original, &trace)).unwrap();
     let res = fit::intervals::fit_intervals(&report, &FitOptions::default()).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
     // The two queues report the same agents in every row: one pool, and the
     // routing between them is to be chosen.
     assert_eq!(res.groups.len(), 1);

@@ -1,6 +1,6 @@
 //! The command line: contracts of DESIGN.md, exit codes and error texts.
 
-use crate::common::{bin, fails_with, root};
+use crate::common::{bin, fails_with, root, scratch};
 
 #[test]
 fn json_follows_the_contract() {
@@ -88,8 +88,7 @@ fn same_seed_same_bytes_with_one_or_two_threads() {
 
 #[test]
 fn bad_input_exits_2_with_a_precise_message() {
-    let dir = std::env::temp_dir().join(format!("ccsim-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("cli-bad-input");
     let good = std::fs::read_to_string(root().join("scenarios/minimal.toml")).unwrap();
     let cases = [
         (
@@ -121,7 +120,6 @@ fn bad_input_exits_2_with_a_precise_message() {
             .current_dir(root()),
         &["--threads"],
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

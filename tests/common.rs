@@ -131,10 +131,43 @@ pub fn assert_reproduces(s: &Summary, indicator: &str, observed: f64, points: f6
     );
 }
 
-/// An empty scratch folder for one test, named after it and the process.
-pub fn scratch(name: &str) -> std::path::PathBuf {
+/// A test's scratch folder, removed when the test ends; kept when it
+/// fails, or when `CCSIM_KEEP_TEST_OUTPUT` is set, to be looked at (the
+/// plots of `tests/report.rs`, for one).
+pub struct Scratch(std::path::PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for Scratch {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Scratch {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() && std::env::var_os("CCSIM_KEEP_TEST_OUTPUT").is_none() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// An empty scratch folder for one test, named after it and the process,
+/// removed when the returned guard goes out of scope.
+pub fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("ccsim-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
 }

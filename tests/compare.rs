@@ -130,7 +130,6 @@ fn fail_on_ko_exits_3_only_when_a_target_is_missed() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -179,7 +178,6 @@ fn fail_if_worse_exits_3_when_an_alternative_is_significantly_worse() {
     let bad = cmp(&few, &many, &["--fail-if-worse", "speed"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--fail-if-worse speed"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -213,7 +211,6 @@ fn compare_of_shipped_scenarios_writes_csv_and_json() {
     for f in ["comparison.json", "comparison.csv", "comparison.txt"] {
         assert!(dir.join(f).is_file(), "{f}");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The verdict column and `--fail-if-worse` read one polarity per KPI: a
@@ -306,5 +303,4 @@ fn fail_if_worse_refuses_a_neutral_kpi() {
     assert!(err.contains("--fail-if-worse occupancy"), "{err}");
     assert!(err.contains("service_level"), "{err}");
     assert!(out.stdout.is_empty(), "refused before simulating");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -6,13 +6,10 @@ use std::process::Output;
 
 use ccsim::scenario::Scenario;
 
-use crate::common::{bin, root};
+use crate::common::{Scratch, bin, root, scratch};
 
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ccsim-estimate-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmp(name: &str) -> Scratch {
+    scratch(&format!("estimate-{name}"))
 }
 
 fn stderr(o: &Output) -> String {

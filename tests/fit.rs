@@ -10,12 +10,10 @@ use ccsim::fit::{self, FitOptions};
 use ccsim::scenario::{DurationDist, Scenario};
 use ccsim::stats::Kpi;
 
-use crate::common::{bin, scenario};
+use crate::common::{Scratch, bin, scenario, scratch};
 
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ccsim-fit-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmp(name: &str) -> Scratch {
+    scratch(&format!("fit-{name}"))
 }
 
 #[test]
@@ -108,7 +106,6 @@ fn round_trip(name: &str, patience: &str) -> (Scenario, Scenario) {
     let text = res.scenario_toml("fitted");
     let fitted = Scenario::from_toml(&text, "fitted.toml", "fitted")
         .unwrap_or_else(|e| panic!("{e}\n{text}"));
-    let _ = std::fs::remove_dir_all(&dir);
 
     // Volumes within 3%: expected calls of the original vs the fitted rates.
     let volume = |sc: &Scenario| -> f64 {
@@ -300,7 +297,6 @@ fn bad_rows_name_file_line_and_column() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no `answered` column"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -383,7 +379,6 @@ fn gen_log_fit_and_backtest_from_the_command_line() {
             .status
             .success()
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -409,7 +404,6 @@ fn redials_and_zones_from_caller_ids() {
     assert!(text.contains("share 0.5000"), "{text}");
     assert!(text.contains("ASSUMPTION"), "{text}");
     Scenario::from_toml(&text, "r.toml", "r").unwrap_or_else(|e| panic!("{e}\n{text}"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -426,7 +420,6 @@ fn day_to_day_overdispersion_is_fitted_into_day_cv() {
     std::fs::write(&calls, call_log_csv(&original, 11, 0)).unwrap();
     let res = fit::fit(&calls, None, &FitOptions::default()).unwrap();
     let out = res.scenario_toml("fitted");
-    let _ = std::fs::remove_dir_all(&dir);
     let fitted = Scenario::from_toml(&out, "fitted.toml", "fitted").unwrap();
     let c = fitted.call_types[0].day_cv;
     assert!((c - 0.2).abs() < 0.08, "day_cv {c}\n{out}");
@@ -438,7 +431,6 @@ fn day_to_day_overdispersion_is_fitted_into_day_cv() {
     let res = fit::fit(&calls, None, &FitOptions::default()).unwrap();
     let fitted =
         Scenario::from_toml(&res.scenario_toml("fitted"), "fitted.toml", "fitted").unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
     assert!(
         fitted.call_types[0].day_cv < 0.05,
         "{}",

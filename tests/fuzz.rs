@@ -8,7 +8,7 @@
 //! The cases are few enough for `cargo test` (a few seconds in release);
 //! `PROPTEST_CASES=N` runs a longer campaign.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use ccsim::fit::{FitError, FitOptions};
@@ -16,7 +16,7 @@ use ccsim::scenario::{Scenario, ScenarioError};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, RngAlgorithm};
 
-use crate::common::root;
+use crate::common::{root, scratch};
 
 /// One edit of a text.
 #[derive(Debug, Clone)]
@@ -166,12 +166,6 @@ fn shipped() -> &'static Vec<(String, Vec<u8>)> {
     })
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ccsim-fuzz-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d.join(name)
-}
-
 /// Every line of an error message names the file, with a line number when
 /// the message has one.
 fn names_file_and_line(msg: &str, file: &str, n_lines: usize) -> Result<(), String> {
@@ -202,7 +196,8 @@ proptest! {
         let texts = shipped();
         let (name, text) = &texts[which % texts.len()];
         let mutated = apply(text, &muts);
-        let path = scratch(&format!("m-{name}"));
+        let dir = scratch("fuzz-scenarios");
+        let path = dir.join(format!("m-{name}"));
         std::fs::write(&path, &mutated).unwrap();
         let file = path.display().to_string();
         let n_lines = mutated.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -294,8 +289,8 @@ proptest! {
         skip_bad in any::<bool>(),
     ) {
         let mutated = apply(log_text(), &muts);
-        let path = scratch("log.csv");
-        let path = path.with_file_name(format!("log-{}.csv", skip_bad as u8));
+        let dir = scratch("fuzz-logs");
+        let path = dir.join(format!("log-{}.csv", skip_bad as u8));
         std::fs::write(&path, &mutated).unwrap();
         let n_lines = mutated.iter().filter(|&&b| b == b'\n').count() + 1;
         check_fit(&path, n_lines, skip_bad)?;
@@ -304,7 +299,8 @@ proptest! {
 
 #[test]
 fn the_unmutated_log_fits() {
-    let path = scratch("plain.csv");
+    let dir = scratch("fuzz-plain");
+    let path = dir.join("plain.csv");
     std::fs::write(&path, log_text()).unwrap();
     let res = ccsim::fit::fit(&path, None, &FitOptions::default()).unwrap();
     let text = res.scenario_toml("fitted");

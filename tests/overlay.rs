@@ -190,7 +190,6 @@ skills = ["a", "c"]
         sc.provenance.extends,
         [dir.join("base.toml").display().to_string()]
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -248,7 +247,6 @@ fn errors_name_the_file_and_line_where_the_value_was_written() {
         e.contains("over3.toml:4:") && e.contains("\"zzz\"") && e.contains("known: \"a\", \"b\""),
         "{e}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -280,7 +278,6 @@ fn overlays_chain_and_cycles_exit_2() {
         err.contains("cycle") && err.contains("y.toml:1: extends"),
         "{err}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -381,5 +378,4 @@ fn set_changes_a_value_is_validated_and_recorded() {
             assert!(err.contains(expect) && err.contains(arg), "{cmd:?}: {err}");
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

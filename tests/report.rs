@@ -113,10 +113,6 @@ fn every_plot_kind_renders_to_png_and_svg() {
     );
     assert_eq!(st.target, Some(95.0));
     check(&st, &dir, "staffing", "agents 08:00-13:00");
-    // CCSIM_KEEP_TEST_OUTPUT=1 keeps the plots to look at them.
-    if std::env::var_os("CCSIM_KEEP_TEST_OUTPUT").is_none() {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
 }
 
 #[test]
@@ -186,7 +182,6 @@ fn report_has_the_compliance_table_plots_and_metadata() {
     assert!(md.contains("## Appendix: every KPI compared"));
     assert!(!html.contains("<?xml"));
     assert!(html.contains("<td class=\"KO\">KO</td>") || html.contains("<td class=\"OK\">OK</td>"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -217,7 +212,6 @@ fn report_command_writes_the_folder() {
     assert!(md.contains("3 replications"));
     assert!(!md.contains("## Comparison"));
     assert!(dir.join("report.html").is_file());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -339,9 +333,6 @@ fn a_six_scenario_report_draws_every_plot_kind() {
     for p in &out.plots {
         let bytes = std::fs::read(p).unwrap();
         assert!(bytes.len() > 2_000, "{}", p.display());
-    }
-    if std::env::var_os("CCSIM_KEEP_TEST_OUTPUT").is_none() {
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 

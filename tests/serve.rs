@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::{bin, root, scratch};
+use crate::common::{Scratch, bin, root, scratch};
 
 /// A response: status, headers (lower-case names), body.
 struct Resp {
@@ -131,7 +131,7 @@ fn dechunk(mut s: &str) -> String {
 struct Server {
     child: Child,
     port: u16,
-    dir: PathBuf,
+    dir: Scratch,
 }
 
 impl Drop for Server {
@@ -150,7 +150,7 @@ impl Server {
         Self::start_in(dir, extra)
     }
 
-    fn start_in(dir: PathBuf, extra: &[&str]) -> Server {
+    fn start_in(dir: Scratch, extra: &[&str]) -> Server {
         let mut child = bin()
             .args(["serve", "--port", "0", "--scenarios"])
             .arg(&dir)
@@ -573,7 +573,8 @@ fn saves_are_atomic_confined_and_refused_over_changed_files() {
     }
     assert!(!s.dir.parent().unwrap().join("escape.toml").exists());
     // A symlink in the folder leading outside is never written through.
-    let outside = scratch("serve-save-outside").join("target.toml");
+    let outside_dir = scratch("serve-save-outside");
+    let outside = outside_dir.join("target.toml");
     std::fs::write(&outside, "keep").unwrap();
     std::os::unix::fs::symlink(&outside, s.dir.join("link.toml")).unwrap();
     let r = s.post(

@@ -89,7 +89,6 @@ fn assert_merge_identical(name: &str, args: &[&str], files: &[&str]) {
             assert!(a == b, "{name}, N = {n}: merged {f} differs");
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -158,7 +157,6 @@ fn bad_shard_flags_exit_2() {
         &strings(&["run", "scenarios/minimal.toml", "-r", "2", "--shard", "0/2"]),
     );
     assert!(err.contains("--out"), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The three parts of a small sharded run of `scenario`, in `dir/parts`.
@@ -294,5 +292,4 @@ fn merge_refuses_parts_that_do_not_belong_together() {
     std::fs::write(&scenario, text.replace("agents = 22", "agents = 30")).unwrap();
     let err = merge(&dir, &[a, b, c]);
     assert!(err.contains("has changed since the shards ran"), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

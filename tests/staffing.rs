@@ -7,7 +7,7 @@ use ccsim::optimize::staff::{self, Judge, StaffOptions};
 use ccsim::optimize::sweep::{self, Levels, SweepOptions};
 use ccsim::stats::Kpi;
 
-use crate::common::{bin, fails_with, root, scenario};
+use crate::common::{bin, fails_with, root, scenario, scratch};
 
 /// One queue with a constant rate, open around the clock, one day in one interval.
 fn constant_queue() -> String {
@@ -488,8 +488,7 @@ fn sweep_scale_and_agents_apply_to_staffed_intervals_only() {
 
 #[test]
 fn cli_staff_writes_a_runnable_scenario_and_json() {
-    let dir = std::env::temp_dir().join(format!("ccsim-staff-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("staff");
     let src = dir.join("peak.toml");
     std::fs::write(&src, peak_day()).unwrap();
     let out = dir.join("staffed.toml");
@@ -544,7 +543,6 @@ fn cli_staff_writes_a_runnable_scenario_and_json() {
         .output()
         .unwrap();
     assert!(run.status.success());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -907,8 +905,7 @@ fn staff_in_a_window_changes_only_that_window() {
 /// window judged, and the answer line whose figures are the JSON's.
 #[test]
 fn cli_sweep_window_writes_the_curve_and_answers_in_words() {
-    let dir = std::env::temp_dir().join(format!("ccsim-sweep-curve-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("sweep-curve");
     let src = dir.join("peak.toml");
     std::fs::write(&src, peak_day()).unwrap();
     let out = dir.join("out");
@@ -1029,15 +1026,13 @@ fn cli_sweep_window_writes_the_curve_and_answers_in_words() {
             "{label} missing from the SVG"
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Bad `--days`/`--window`/`--group` for `staff` and `sweep`: exit 2
 /// naming the flag and its value.
 #[test]
 fn cli_staff_and_sweep_refuse_a_bad_window_day_or_group() {
-    let dir = std::env::temp_dir().join(format!("ccsim-sweep-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("sweep-bad");
     let src = dir.join("peak.toml");
     // Open 07:00-13:00 on Monday only (the horizon is one Monday); a second
     // group staffed only on Tuesday.
@@ -1086,5 +1081,4 @@ fn cli_staff_and_sweep_refuse_a_bad_window_day_or_group() {
     for (args, needle) in cases {
         fails_with(bin().args(&args), &[needle]);
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -58,7 +58,6 @@ fn a_sound_scenario_has_no_warnings() {
         "{:?}",
         warnings(&dir, GOOD)
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -84,7 +83,6 @@ fn a_staffing_list_without_from_leaves_the_open_hours_unstaffed() {
         w.contains("\"booking\"") && w.contains("10:00-13:00"),
         "{w}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -104,7 +102,6 @@ fn calls_on_an_open_day_without_agents() {
     let ws = warnings(&dir, &text);
     let w = one(&ws, "call_type[0].arrivals:");
     assert!(w.contains("sat 08:00-13:00") && !w.contains("mon "), "{w}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -127,7 +124,6 @@ fn profile_weight_in_a_closure_is_lost_volume() {
         "closed_hours = { retry_share = 0.8 }\npatience =",
     );
     assert!(warnings(&dir, &text).iter().all(|w| !w.contains("profile")));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -147,7 +143,6 @@ fn a_handling_target_beyond_the_handling_distribution() {
         "skills = [\"booking\"]\nhandling_factor = 0.9",
     );
     assert!(warnings(&dir, &faster).is_empty());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -184,5 +179,4 @@ fn check_and_run_exit_0_with_warnings_and_2_when_denied() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let _ = std::fs::remove_dir_all(&dir);
 }
