@@ -23,6 +23,9 @@ pub struct Draws {
     rng: Rng,
     block: [f64; BLOCK],
     next: usize,
+    /// Kind of the sampler of the first block (debug builds check that a
+    /// stream never serves two kinds; checked per block, off the hot path).
+    kind: Option<std::mem::Discriminant<Sampler>>,
 }
 
 impl Draws {
@@ -32,6 +35,7 @@ impl Draws {
             rng,
             block: [0.0; BLOCK],
             next: BLOCK,
+            kind: None,
         }
     }
 
@@ -50,6 +54,12 @@ impl Draws {
     #[cold]
     #[inline(never)]
     fn refill(&mut self, sampler: &Sampler) {
+        let kind = std::mem::discriminant(sampler);
+        debug_assert!(
+            self.kind.is_none_or(|k| k == kind),
+            "a stream drawn from two kinds of distribution"
+        );
+        self.kind = Some(kind);
         // The generator is worked on as a local copy, so that its state
         // stays in registers across the block; the exponential calls
         // `Distribution::sample`, which inlines the ziggurat (a call per
