@@ -13,6 +13,7 @@ use std::collections::VecDeque;
 use rand::RngExt;
 
 use super::journey::{Call, Event, Journey, Stage};
+use super::service::one_if;
 use super::trace::{CallRecord, Outcome};
 use super::{Center, Replication};
 
@@ -323,9 +324,7 @@ impl Replication<'_> {
         if let Some(cc) = self.call_cell(ct, call.cell) {
             cc.abandoned += 1.0;
             cc.wait_abandoned_s += wait;
-            if wait <= threshold {
-                cc.abandoned_within += 1.0;
-            }
+            cc.abandoned_within += one_if(wait <= threshold);
         }
         self.redial_or_lose(now, j);
     }

@@ -7,6 +7,12 @@ use super::journey::{Call, Event, Journey, NO_PACK, Stage};
 use super::outages::in_periods;
 use super::trace::{CallRecord, Outcome};
 
+/// 1.0 if `c`, else 0.0.
+#[inline(always)]
+pub(super) fn one_if(c: bool) -> f64 {
+    f64::from(u8::from(c))
+}
+
 impl Replication<'_> {
     /// An agent of group `g` answers `call` at `now`.
     pub(super) fn start_service(&mut self, now: f64, g: usize, call: &Call) {
@@ -53,21 +59,17 @@ impl Replication<'_> {
         let wait = now - call.arrival;
         let (threshold, hw) = (model.threshold_s, model.handled_within_s);
         if let Some(cc) = self.call_cell(ct, call.cell) {
-            if failed {
-                cc.not_completed += 1.0;
-            }
+            // Counts of a condition are added as 0 or 1, without a branch:
+            // whether a call was answered or handled within its target is
+            // a coin toss the branch predictor would often lose. Adding
+            // 0.0 leaves a count unchanged, bit for bit.
+            cc.not_completed += one_if(failed);
             cc.answered += 1.0;
             cc.wait_answered_s += wait;
             cc.handling_s += handling;
-            if wait <= threshold {
-                cc.answered_within += 1.0;
-            }
-            if handling <= hw {
-                cc.handled_within += 1.0;
-            }
-            if resolved {
-                cc.resolved += 1.0;
-            }
+            cc.answered_within += one_if(wait <= threshold);
+            cc.handled_within += one_if(handling <= hw);
+            cc.resolved += one_if(resolved);
             // A first attempt's caller is counted in the same interval.
             if call.journey.first_cell == call.cell {
                 cc.callers_answered += 1.0;
