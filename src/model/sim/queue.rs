@@ -13,9 +13,8 @@ use std::collections::VecDeque;
 use rand::RngExt;
 
 use super::journey::{Call, Event, Journey, Stage};
-use super::service::one_if;
 use super::trace::{CallRecord, Outcome};
-use super::{Center, Replication};
+use super::{Center, Replication, one_if};
 
 /// A waiting caller.
 #[derive(Debug, Clone, Copy, Default)]

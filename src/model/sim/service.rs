@@ -2,16 +2,10 @@
 //! when it is answered, and what follows the service (pack completion,
 //! escalation to a second level).
 
-use super::Replication;
 use super::journey::{Call, Event, Journey, NO_PACK, Stage};
 use super::outages::in_periods;
 use super::trace::{CallRecord, Outcome};
-
-/// 1.0 if `c`, else 0.0.
-#[inline(always)]
-pub(super) fn one_if(c: bool) -> f64 {
-    f64::from(u8::from(c))
-}
+use super::{Replication, one_if};
 
 impl Replication<'_> {
     /// An agent of group `g` answers `call` at `now`.
@@ -59,10 +53,7 @@ impl Replication<'_> {
         let wait = now - call.arrival;
         let (threshold, hw) = (model.threshold_s, model.handled_within_s);
         if let Some(cc) = self.call_cell(ct, call.cell) {
-            // Counts of a condition are added as 0 or 1, without a branch:
-            // whether a call was answered or handled within its target is
-            // a coin toss the branch predictor would often lose. Adding
-            // 0.0 leaves a count unchanged, bit for bit.
+            // Counts of a condition without a branch (see `one_if`).
             cc.not_completed += one_if(failed);
             cc.answered += 1.0;
             cc.wait_answered_s += wait;
